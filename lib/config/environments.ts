@@ -1,0 +1,56 @@
+import type { App } from 'aws-cdk-lib';
+
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** Settings that differ between environments, read from `cdk.json` context `environments.<name>`. */
+export interface EnvironmentConfig {
+  readonly name: EnvironmentName;
+  /** From context `environments.<name>.account`, else CDK_DEFAULT_ACCOUNT; unset means environment-agnostic. */
+  readonly account?: string;
+  /** From context `environments.<name>.region`, else CDK_DEFAULT_REGION, else ap-south-1. */
+  readonly region: string;
+  /** Days the event archive keeps events for replay. */
+  readonly archiveRetentionDays: number;
+  /** Days CloudWatch keeps function, workflow and access logs. */
+  readonly logRetentionDays: number;
+  /** Deletion protection and RETAIN removal for stateful resources. */
+  readonly protectData: boolean;
+  /** Most order-lifecycle starts running at once; the intake queue absorbs the rest of a burst. */
+  readonly starterMaxConcurrency: number;
+}
+
+const DEFAULT_REGION = 'ap-south-1';
+
+function positiveInteger(env: string, key: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new Error(`cdk.json context environments.${env}.${key} must be a positive integer, received ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The environments to synthesize. Context `only=<name>` narrows it to one (the local cloud uses
+ * `only=dev`, so it does not bundle three copies of every function).
+ */
+export function loadEnvironments(app: App): EnvironmentConfig[] {
+  const all = app.node.tryGetContext('environments') as Record<string, Record<string, unknown>> | undefined;
+  if (!all) throw new Error('cdk.json context "environments" is missing; it lists dev, staging and prod settings');
+  const only = app.node.tryGetContext('only') as string | undefined;
+  if (only && !(ENVIRONMENT_NAMES as readonly string[]).includes(only)) {
+    throw new Error(`context only=${only} is not one of ${ENVIRONMENT_NAMES.join(', ')}`);
+  }
+  return ENVIRONMENT_NAMES.filter((name) => !only || only === name).map((name) => {
+    const raw = all[name];
+    if (!raw) throw new Error(`cdk.json context environments.${name} is missing`);
+    return {
+      name,
+      account: (raw.account as string | undefined) ?? process.env.CDK_DEFAULT_ACCOUNT,
+      region: (raw.region as string | undefined) ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION,
+      archiveRetentionDays: positiveInteger(name, 'archiveRetentionDays', raw.archiveRetentionDays),
+      logRetentionDays: positiveInteger(name, 'logRetentionDays', raw.logRetentionDays),
+      protectData: raw.protectData === true,
+      starterMaxConcurrency: positiveInteger(name, 'starterMaxConcurrency', raw.starterMaxConcurrency),
+    };
+  });
+}

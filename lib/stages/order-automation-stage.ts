@@ -1,0 +1,39 @@
+import { Stage, type StageProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { BRANDS } from '../config/brands.ts';
+import type { EnvironmentConfig } from '../config/environments.ts';
+import { IntakeStack } from '../stacks/intake-stack.ts';
+import { OrdersStack } from '../stacks/orders-stack.ts';
+import { PlatformStack } from '../stacks/platform-stack.ts';
+import { EVENT_SOURCES } from '../../lambdas/shared/events.ts';
+
+export interface OrderAutomationStageProps extends StageProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** One environment of the whole system: a stack per bounded context. */
+export class OrderAutomationStage extends Stage {
+  public readonly platform: PlatformStack;
+  public readonly intake: IntakeStack;
+  public readonly orders: OrdersStack;
+
+  constructor(scope: Construct, id: string, props: OrderAutomationStageProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.platform = new PlatformStack(this, 'Platform', { config, description: 'Event bus and archive' });
+    this.intake = new IntakeStack(this, 'Intake', {
+      config,
+      bus: this.platform.bus,
+      brands: BRANDS,
+      eventSource: EVENT_SOURCES.intake,
+      description: 'Storefront and payment webhooks',
+    });
+    this.orders = new OrdersStack(this, 'Orders', {
+      config,
+      bus: this.platform.bus,
+      intakeEventSource: EVENT_SOURCES.intake,
+      ordersEventSource: EVENT_SOURCES.orders,
+      description: 'Order lifecycle workflow',
+    });
+  }
+}
