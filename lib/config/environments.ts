@@ -6,9 +6,13 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 /** Settings that differ between environments, read from `cdk.json` context `environments.<name>`. */
 export interface EnvironmentConfig {
   readonly name: EnvironmentName;
-  /** From context `environments.<name>.account`, else CDK_DEFAULT_ACCOUNT; unset means environment-agnostic. */
+  /** From context `environments.<name>.account`, else CDK_DEPLOY_ACCOUNT, else CDK_DEFAULT_ACCOUNT; unset means environment-agnostic. */
   readonly account?: string;
-  /** From context `environments.<name>.region`, else CDK_DEFAULT_REGION, else ap-south-1. */
+  /**
+   * From context `environments.<name>.region`, else CDK_DEPLOY_REGION, else ap-south-1. Not
+   * CDK_DEFAULT_REGION: the CLI fills that with us-east-1 when nothing is configured, which would
+   * silently move a deployment out of the region its data must live in.
+   */
   readonly region: string;
   /** Days the event archive keeps events for replay. */
   readonly archiveRetentionDays: number;
@@ -45,8 +49,8 @@ export function loadEnvironments(app: App): EnvironmentConfig[] {
     if (!raw) throw new Error(`cdk.json context environments.${name} is missing`);
     return {
       name,
-      account: (raw.account as string | undefined) ?? process.env.CDK_DEFAULT_ACCOUNT,
-      region: (raw.region as string | undefined) ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION,
+      account: (raw.account as string | undefined) ?? process.env.CDK_DEPLOY_ACCOUNT ?? process.env.CDK_DEFAULT_ACCOUNT,
+      region: (raw.region as string | undefined) ?? process.env.CDK_DEPLOY_REGION ?? DEFAULT_REGION,
       archiveRetentionDays: positiveInteger(name, 'archiveRetentionDays', raw.archiveRetentionDays),
       logRetentionDays: positiveInteger(name, 'logRetentionDays', raw.logRetentionDays),
       protectData: raw.protectData === true,

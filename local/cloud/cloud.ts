@@ -1,0 +1,414 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ddb from '@aws-sdk/client-dynamodb';
+import { LocalHttpApi } from './apigateway/http-api.ts';
+import {
+  AwsServiceError,
+  LOCAL_REGION,
+  arnService,
+  createClock,
+  type Clock,
+  type LocalLogger,
+  type TargetDelivery,
+} from './contracts.ts';
+import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb/dynamodb-local.ts';
+import { createTableFromTemplate, type TableProperties } from './dynamodb/tables.ts';
+import { LocalEndpoint } from './endpoint.ts';
+import { EventBridgeService } from './eventbridge/service.ts';
+import { LocalLambdaRuntime } from './lambda/index.ts';
+import { generateSecretString, SecretsManagerService, type GenerateSecretString } from './secrets/secrets-manager.ts';
+import { SqsEventSourceMapping } from './sqs/event-source-mapping.ts';
+import { SqsService } from './sqs/service.ts';
+import { StepFunctionsService } from './stepfunctions/index.ts';
+import { loadStageStacks } from './template/assembly.ts';
+import { UnsupportedTemplateError } from './template/errors.ts';
+import { substitute } from './template/intrinsics.ts';
+import { resolveStacks, type ResolvedResource } from './template/stack-resolver.ts';
+
+export interface LocalCloudOptions {
+  /** The synthesized cloud assembly. @default 'cdk.out' */
+  readonly assemblyDir?: string;
+  /** The Stage to run. @default 'dev' */
+  readonly stage?: string;
+  /** Ports; 0 lets the OS choose. @default 0 */
+  readonly apiPort?: number;
+  readonly endpointPort?: number;
+  /** Where function logs and access logs go. @default '.local/logs' */
+  readonly logDir?: string;
+  readonly logger: LocalLogger;
+  /** >1 makes retries, visibility timeouts and task timeouts pass faster than real time. @default 1 */
+  readonly clockSpeed?: number;
+  /** First EventBridge retry delay, in clock milliseconds. @default 1000 */
+  readonly eventRetryBaseDelayMs?: number;
+}
+
+const DYNAMODB_ACTIONS: Record<string, new (input: never) => ddb.DynamoDBClient extends never ? never : object> = {
+  putItem: ddb.PutItemCommand,
+  getItem: ddb.GetItemCommand,
+  updateItem: ddb.UpdateItemCommand,
+  deleteItem: ddb.DeleteItemCommand,
+  query: ddb.QueryCommand,
+  transactWriteItems: ddb.TransactWriteItemsCommand,
+} as never;
+
+/**
+ * The synthesized app, running on this machine. Boots one Stage's templates from the cloud
+ * assembly: DynamoDB Local for tables, worker threads for functions, and in-process emulations of
+ * EventBridge, SQS, Step Functions, Secrets Manager and the HTTP API, all behind one endpoint that
+ * the functions' real AWS SDK clients reach through AWS_ENDPOINT_URL.
+ */
+interface LocalCloudParts {
+  readonly clock: Clock;
+  readonly eventBridge: EventBridgeService;
+  readonly sqs: SqsService;
+  readonly stepFunctions: StepFunctionsService;
+  readonly secrets: SecretsManagerService;
+  readonly lambda: LocalLambdaRuntime;
+  readonly resources: readonly ResolvedResource[];
+  readonly apiUrl: string;
+  readonly endpointUrl: string;
+  readonly dynamoDbEndpoint: string;
+  /** Seconds from the start of boot until the API answered. */
+  readonly bootSeconds: number;
+  readonly mappings: readonly SqsEventSourceMapping[];
+  readonly closers: (() => Promise<void> | void)[];
+}
+
+export class LocalCloud {
+  readonly clock: Clock;
+  readonly eventBridge: EventBridgeService;
+  readonly sqs: SqsService;
+  readonly stepFunctions: StepFunctionsService;
+  readonly secrets: SecretsManagerService;
+  readonly lambda: LocalLambdaRuntime;
+  readonly resources: readonly ResolvedResource[];
+  readonly apiUrl: string;
+  readonly endpointUrl: string;
+  readonly dynamoDbEndpoint: string;
+  readonly bootSeconds: number;
+  private readonly mappings: readonly SqsEventSourceMapping[];
+  private readonly closers: (() => Promise<void> | void)[];
+
+  private constructor(parts: LocalCloudParts) {
+    this.clock = parts.clock;
+    this.eventBridge = parts.eventBridge;
+    this.sqs = parts.sqs;
+    this.stepFunctions = parts.stepFunctions;
+    this.secrets = parts.secrets;
+    this.lambda = parts.lambda;
+    this.resources = parts.resources;
+    this.apiUrl = parts.apiUrl;
+    this.endpointUrl = parts.endpointUrl;
+    this.dynamoDbEndpoint = parts.dynamoDbEndpoint;
+    this.bootSeconds = parts.bootSeconds;
+    this.mappings = parts.mappings;
+    this.closers = parts.closers;
+  }
+
+  static async boot(options: LocalCloudOptions): Promise<LocalCloud> {
+    const started = Date.now();
+    const { logger } = options;
+    const logDir = options.logDir ?? '.local/logs';
+    rmSync(logDir, { recursive: true, force: true });
+    mkdirSync(logDir, { recursive: true });
+    const clock = createClock(options.clockSpeed ?? 1);
+    const closers: (() => Promise<void> | void)[] = [];
+    const stop = async () => {
+      for (const close of closers.reverse()) await close();
+    };
+
+    try {
+      const endpoint = new LocalEndpoint(logger);
+      const endpointUrl = await endpoint.listen(options.endpointPort ?? 0);
+      closers.push(() => endpoint.close());
+      const stacks = loadStageStacks(options.assemblyDir ?? 'cdk.out', options.stage ?? 'dev');
+      // Resolving checks every type, property and intrinsic before anything starts.
+      const resources = resolveStacks(stacks, endpointUrl);
+      const byType = (type: string) => resources.filter((resource) => resource.type === type);
+
+      const dynamo: RunningDynamoDb = await startDynamoDbLocal();
+      closers.push(() => dynamo.stop());
+      const dynamoDb = new ddb.DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      closers.push(() => dynamoDb.destroy());
+      for (const table of byType('AWS::DynamoDB::Table')) {
+        await createTableFromTemplate(dynamoDb, table.name, table.properties as unknown as TableProperties);
+      }
+
+      const secrets = new SecretsManagerService();
+      for (const secret of byType('AWS::SecretsManager::Secret')) {
+        const { SecretString, GenerateSecretString: generate } = secret.properties as { SecretString?: string; GenerateSecretString?: GenerateSecretString };
+        secrets.createSecret(secret.name, SecretString ?? generateSecretString(generate ?? {}));
+      }
+
+      const sqs = new SqsService({ clock, logger, endpointUrl });
+      for (const queue of byType('AWS::SQS::Queue')) {
+        const p = queue.properties as { VisibilityTimeout?: number; MessageRetentionPeriod?: number; DelaySeconds?: number; ReceiveMessageWaitTimeSeconds?: number; RedrivePolicy?: { deadLetterTargetArn: string; maxReceiveCount: number } };
+        sqs.createQueue({
+          name: queue.name,
+          visibilityTimeoutSeconds: p.VisibilityTimeout,
+          messageRetentionSeconds: p.MessageRetentionPeriod,
+          delaySeconds: p.DelaySeconds,
+          receiveWaitTimeSeconds: p.ReceiveMessageWaitTimeSeconds,
+          redrivePolicy: p.RedrivePolicy ? { deadLetterTargetArn: p.RedrivePolicy.deadLetterTargetArn, maxReceiveCount: Number(p.RedrivePolicy.maxReceiveCount) } : undefined,
+        });
+      }
+
+      const lambda = new LocalLambdaRuntime({ logger, logDir });
+      closers.push(() => lambda.close());
+      const functionDeadLetters = new Map<string, string>();
+      for (const fn of byType('AWS::Lambda::Function')) {
+        const p = fn.properties as { Handler: string; Environment?: { Variables?: Record<string, string> }; Timeout?: number; MemorySize?: number; ReservedConcurrentExecutions?: number; DeadLetterConfig?: { TargetArn: string }; Runtime?: string };
+        if (!p.Runtime?.startsWith('nodejs')) throw new UnsupportedTemplateError(fn.stackName, fn.logicalId, `runtime ${p.Runtime}`);
+        const assetPath = fn.metadata['aws:asset:path'];
+        if (typeof assetPath !== 'string') throw new UnsupportedTemplateError(fn.stackName, fn.logicalId, 'Code that is not a bundled asset');
+        if (p.DeadLetterConfig?.TargetArn) functionDeadLetters.set(fn.name, p.DeadLetterConfig.TargetArn);
+        lambda.register({
+          logicalId: fn.logicalId,
+          functionName: fn.name,
+          assetDir: join(fn.stack.assemblyDir, assetPath),
+          handler: p.Handler,
+          environment: {
+            ...p.Environment?.Variables,
+            AWS_ENDPOINT_URL: endpointUrl,
+            AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          },
+          timeoutSeconds: p.Timeout ?? 3,
+          memorySizeMb: p.MemorySize ?? 128,
+          maxConcurrency: p.ReservedConcurrentExecutions,
+        });
+      }
+
+      let stepFunctions: StepFunctionsService | undefined;
+      let eventBridge: EventBridgeService | undefined;
+      const delivery: TargetDelivery = {
+        async deliver(targetArn, body, attributes) {
+          switch (arnService(targetArn)) {
+            case 'sqs':
+              await sqs.sendMessage(targetArn, body, attributes);
+              return;
+            case 'lambda':
+              lambda.invokeAsync(targetArn, JSON.parse(body), {
+                onFailure: async (event) => {
+                  const dlq = functionDeadLetters.get(targetArn.split(':').pop()!);
+                  if (dlq) await sqs.sendMessage(dlq, JSON.stringify(event));
+                  else logger.error('async invocation failed and the function has no DLQ; event dropped', { targetArn });
+                },
+              });
+              return;
+            case 'states':
+              await stepFunctions!.handle('StartExecution', { stateMachineArn: targetArn, input: body });
+              return;
+            default:
+              throw new AwsServiceError('UnsupportedTarget', `the local cloud cannot deliver to ${targetArn}`);
+          }
+        },
+      };
+
+      eventBridge = new EventBridgeService({ clock, logger, delivery, retryBaseDelayMs: options.eventRetryBaseDelayMs });
+      closers.push(() => eventBridge!.stop());
+      for (const bus of byType('AWS::Events::EventBus')) eventBridge.createBus({ name: bus.name });
+      for (const archive of byType('AWS::Events::Archive')) {
+        const p = archive.properties as { SourceArn: string; EventPattern?: unknown; RetentionDays?: number };
+        eventBridge.createArchive({ name: archive.name, sourceBusArn: p.SourceArn, eventPattern: p.EventPattern, retentionDays: p.RetentionDays });
+      }
+      for (const rule of byType('AWS::Events::Rule')) {
+        const p = rule.properties as { EventBusName?: string; EventPattern?: unknown; State?: 'ENABLED' | 'DISABLED'; Targets?: Record<string, unknown>[] };
+        if (!p.EventPattern) throw new UnsupportedTemplateError(rule.stackName, rule.logicalId, 'a rule without EventPattern (scheduled rules)');
+        const targets = (p.Targets ?? []).map((target) => {
+          const unknown = Object.keys(target).filter((key) => !['Arn', 'Id', 'RetryPolicy', 'DeadLetterConfig', 'Input', 'InputPath', 'RoleArn'].includes(key));
+          if (unknown.length > 0) throw new UnsupportedTemplateError(rule.stackName, rule.logicalId, `target property ${unknown.join(', ')}`);
+          const retry = target.RetryPolicy as { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number } | undefined;
+          return {
+            id: String(target.Id),
+            arn: String(target.Arn),
+            input: target.Input as string | undefined,
+            inputPath: target.InputPath as string | undefined,
+            retryPolicy: retry ? { maximumRetryAttempts: retry.MaximumRetryAttempts, maximumEventAgeInSeconds: retry.MaximumEventAgeInSeconds } : undefined,
+            deadLetterArn: (target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn,
+          };
+        });
+        eventBridge.addRule({ name: rule.name, busName: (p.EventBusName ?? 'default').split('/').pop()!, eventPattern: p.EventPattern, state: p.State, targets });
+      }
+
+      stepFunctions = new StepFunctionsService({
+        clock,
+        logger,
+        integrations: {
+          invokeLambda: (arn, event) => lambda.invoke(arn, event),
+          callService: async (service, action, params) => {
+            if (service === 'dynamodb') return callDynamoDb(dynamoDb, action, params);
+            if (service === 'events' && action === 'putEvents') {
+              const entries = ((params.Entries as Record<string, unknown>[] | undefined) ?? []).map((entry) => ({
+                ...entry,
+                Detail: typeof entry.Detail === 'string' ? entry.Detail : JSON.stringify(entry.Detail ?? {}),
+              }));
+              const result = (await eventBridge!.handle('PutEvents', { Entries: entries })) as { FailedEntryCount: number };
+              // Step Functions' putEvents integration fails the task when any entry failed.
+              if (result.FailedEntryCount > 0) throw new AwsServiceError('FailedEntry', JSON.stringify(result));
+              return result;
+            }
+            if (service === 'sqs' && action === 'sendMessage') return sqs.handle('SendMessage', params);
+            throw new AwsServiceError('UnsupportedIntegration', `${service}:${action} is not emulated by the local cloud`);
+          },
+        },
+      });
+      for (const machine of byType('AWS::StepFunctions::StateMachine')) {
+        const p = machine.properties as { StateMachineType?: 'STANDARD' | 'EXPRESS'; DefinitionString?: string; DefinitionS3Location?: { Key: string }; DefinitionSubstitutions?: Record<string, unknown> };
+        const definitionText = p.DefinitionString ?? readDefinitionAsset(machine, p.DefinitionS3Location?.Key);
+        const substitutions = p.DefinitionSubstitutions ?? {};
+        const definition = substitute(definitionText, (name) => {
+          if (!(name in substitutions)) throw new UnsupportedTemplateError(machine.stackName, machine.logicalId, `definition placeholder \${${name}} with no substitution`);
+          return String(substitutions[name]);
+        });
+        stepFunctions.registerStateMachine({ name: machine.name, definition, type: p.StateMachineType ?? 'STANDARD' });
+      }
+
+      const mappings: SqsEventSourceMapping[] = [];
+      for (const mapping of byType('AWS::Lambda::EventSourceMapping')) {
+        const p = mapping.properties as { EventSourceArn: string; FunctionName: string; BatchSize?: number; MaximumBatchingWindowInSeconds?: number; FunctionResponseTypes?: string[]; ScalingConfig?: { MaximumConcurrency?: number }; Enabled?: boolean };
+        if (arnService(p.EventSourceArn) !== 'sqs') throw new UnsupportedTemplateError(mapping.stackName, mapping.logicalId, `event source ${p.EventSourceArn}`);
+        if (p.Enabled === false) continue;
+        const queue = sqs.queueByArn(p.EventSourceArn);
+        if (!queue) throw new UnsupportedTemplateError(mapping.stackName, mapping.logicalId, `event source ${p.EventSourceArn} that is not a queue of this stage`);
+        const esm = new SqsEventSourceMapping({
+          queue,
+          functionArn: p.FunctionName,
+          invoker: lambda,
+          batchSize: p.BatchSize,
+          maximumBatchingWindowSeconds: p.MaximumBatchingWindowInSeconds,
+          maximumConcurrency: p.ScalingConfig?.MaximumConcurrency,
+          reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+          clock,
+          logger,
+        });
+        esm.start();
+        mappings.push(esm);
+        closers.push(() => esm.stop());
+      }
+
+      endpoint.register(eventBridge);
+      endpoint.register(sqs);
+      endpoint.register(stepFunctions);
+      endpoint.register(secrets);
+
+      const apiUrl = await startHttpApis(resources, lambda, logger, logDir, options.apiPort ?? 0, closers);
+      return new LocalCloud({
+        clock,
+        eventBridge,
+        sqs,
+        stepFunctions,
+        secrets,
+        lambda,
+        resources,
+        apiUrl,
+        endpointUrl,
+        dynamoDbEndpoint: dynamo.endpoint,
+        bootSeconds: (Date.now() - started) / 1000,
+        mappings,
+        closers,
+      });
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
+
+  /** The resolved resource with this logical id or CDK path suffix, for tests and ops commands. */
+  resource(type: string, pathSuffix: string): ResolvedResource {
+    const found = this.resources.find(
+      (resource) => resource.type === type && (resource.logicalId === pathSuffix || String(resource.metadata['aws:cdk:path'] ?? '').endsWith(pathSuffix)),
+    );
+    if (!found) throw new Error(`no ${type} at ${pathSuffix}`);
+    return found;
+  }
+
+  physicalName(type: string, pathSuffix: string): string {
+    return this.resource(type, pathSuffix).name;
+  }
+
+  /** Resolves once no event delivery, queued message or running execution remains. */
+  async idle(): Promise<void> {
+    for (let settledRounds = 0; settledRounds < 2; ) {
+      await this.eventBridge.idle();
+      await Promise.all(this.mappings.map((mapping) => mapping.idle()));
+      await this.stepFunctions.idle();
+      const busy = this.eventBridge.pendingDeliveries() > 0;
+      settledRounds = busy ? 0 : settledRounds + 1;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const closers = this.closers.splice(0).reverse();
+    for (const close of closers) await close();
+  }
+}
+
+function readDefinitionAsset(machine: ResolvedResource, key: string | undefined): string {
+  const assetId = key?.replace(/\.json$/, '');
+  const path = assetId ? machine.stack.assets.get(assetId) : undefined;
+  if (!path) throw new UnsupportedTemplateError(machine.stackName, machine.logicalId, `DefinitionS3Location ${key} that is not a local asset`);
+  return readFileSync(path, 'utf8');
+}
+
+async function callDynamoDb(client: ddb.DynamoDBClient, action: string, params: Record<string, unknown>): Promise<unknown> {
+  const Command = DYNAMODB_ACTIONS[action] as unknown as (new (input: unknown) => Parameters<ddb.DynamoDBClient['send']>[0]) | undefined;
+  if (!Command) throw new AwsServiceError('UnsupportedIntegration', `dynamodb:${action} is not emulated by the local cloud`);
+  try {
+    const { $metadata: _metadata, ...output } = (await client.send(new Command(params))) as { $metadata: unknown };
+    return output;
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'InternalServerError';
+    throw new AwsServiceError(name, error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function startHttpApis(
+  resources: readonly ResolvedResource[],
+  invoker: LocalLambdaRuntime,
+  logger: LocalLogger,
+  logDir: string,
+  port: number,
+  closers: (() => Promise<void> | void)[],
+): Promise<string> {
+  const apis = resources.filter((resource) => resource.type === 'AWS::ApiGatewayV2::Api');
+  if (apis.length !== 1) throw new Error(`the local cloud serves exactly one HTTP API per stage; this stage has ${apis.length}`);
+  const api = apis[0]!;
+  if ((api.properties as { ProtocolType?: string }).ProtocolType !== 'HTTP') {
+    throw new UnsupportedTemplateError(api.stackName, api.logicalId, `ProtocolType ${String((api.properties as { ProtocolType?: string }).ProtocolType)}`);
+  }
+  const integrations = new Map(
+    resources
+      .filter((resource) => resource.type === 'AWS::ApiGatewayV2::Integration')
+      .map((integration) => {
+        const p = integration.properties as { IntegrationType: string; IntegrationUri: string; PayloadFormatVersion?: string };
+        if (p.IntegrationType !== 'AWS_PROXY' || p.PayloadFormatVersion !== '2.0') {
+          throw new UnsupportedTemplateError(integration.stackName, integration.logicalId, `integration ${p.IntegrationType} with payload ${p.PayloadFormatVersion}`);
+        }
+        return [integration.name, p.IntegrationUri] as const;
+      }),
+  );
+  const routes = resources
+    .filter((resource) => resource.type === 'AWS::ApiGatewayV2::Route')
+    .map((route) => {
+      const p = route.properties as { RouteKey: string; Target: string; AuthorizationType?: string };
+      if (p.AuthorizationType && p.AuthorizationType !== 'NONE') {
+        throw new UnsupportedTemplateError(route.stackName, route.logicalId, `AuthorizationType ${p.AuthorizationType}`);
+      }
+      const functionArn = integrations.get(p.Target.replace(/^integrations\//, ''));
+      if (!functionArn) throw new UnsupportedTemplateError(route.stackName, route.logicalId, `route target ${p.Target}`);
+      return { routeKey: p.RouteKey, functionArn };
+    });
+  const stage = resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Stage');
+  const settings = (stage?.properties as { DefaultRouteSettings?: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number } } | undefined)?.DefaultRouteSettings;
+  const http = new LocalHttpApi({
+    apiId: api.name,
+    routes,
+    invoker,
+    logger,
+    throttle: settings?.ThrottlingRateLimit ? { rateLimit: settings.ThrottlingRateLimit, burstLimit: settings.ThrottlingBurstLimit ?? settings.ThrottlingRateLimit } : undefined,
+    accessLogFile: join(logDir, 'http-api-access.log'),
+  });
+  const url = await http.listen(port);
+  closers.push(() => http.close());
+  return url;
+}
