@@ -71,6 +71,7 @@ interface LocalCloudParts {
   /** Seconds from the start of boot until the API answered. */
   readonly bootSeconds: number;
   readonly mappings: readonly SqsEventSourceMapping[];
+  readonly faults: Map<string, number>;
   readonly closers: (() => Promise<void> | void)[];
 }
 
@@ -87,6 +88,7 @@ export class LocalCloud {
   readonly dynamoDbEndpoint: string;
   readonly bootSeconds: number;
   private readonly mappings: readonly SqsEventSourceMapping[];
+  private readonly faults: Map<string, number>;
   private readonly closers: (() => Promise<void> | void)[];
 
   private constructor(parts: LocalCloudParts) {
@@ -102,6 +104,7 @@ export class LocalCloud {
     this.dynamoDbEndpoint = parts.dynamoDbEndpoint;
     this.bootSeconds = parts.bootSeconds;
     this.mappings = parts.mappings;
+    this.faults = parts.faults;
     this.closers = parts.closers;
   }
 
@@ -141,7 +144,9 @@ export class LocalCloud {
       }
 
       const sqs = new SqsService({ clock, logger, endpointUrl });
-      for (const queue of byType('AWS::SQS::Queue')) {
+      // A dead-letter queue must exist before the queue that redrives into it.
+      const queues = byType('AWS::SQS::Queue').sort((a, b) => Number('RedrivePolicy' in a.properties) - Number('RedrivePolicy' in b.properties));
+      for (const queue of queues) {
         const p = queue.properties as { VisibilityTimeout?: number; MessageRetentionPeriod?: number; DelaySeconds?: number; ReceiveMessageWaitTimeSeconds?: number; RedrivePolicy?: { deadLetterTargetArn: string; maxReceiveCount: number } };
         sqs.createQueue({
           name: queue.name,
@@ -178,10 +183,16 @@ export class LocalCloud {
         });
       }
 
-      let stepFunctions: StepFunctionsService | undefined;
-      let eventBridge: EventBridgeService | undefined;
+      // Targets can start executions and executions can put events: the two services refer to each other.
+      const late: { stepFunctions?: StepFunctionsService } = {};
+      const faults = new Map<string, number>();
       const delivery: TargetDelivery = {
         async deliver(targetArn, body, attributes) {
+          const injected = faults.get(targetArn) ?? 0;
+          if (injected > 0) {
+            faults.set(targetArn, injected - 1);
+            throw new AwsServiceError('InjectedFault', `delivery to ${targetArn} failed on purpose (fault injection)`);
+          }
           switch (arnService(targetArn)) {
             case 'sqs':
               await sqs.sendMessage(targetArn, body, attributes);
@@ -196,7 +207,7 @@ export class LocalCloud {
               });
               return;
             case 'states':
-              await stepFunctions!.handle('StartExecution', { stateMachineArn: targetArn, input: body });
+              await late.stepFunctions!.handle('StartExecution', { stateMachineArn: targetArn, input: body });
               return;
             default:
               throw new AwsServiceError('UnsupportedTarget', `the local cloud cannot deliver to ${targetArn}`);
@@ -204,8 +215,9 @@ export class LocalCloud {
         },
       };
 
-      eventBridge = new EventBridgeService({ clock, logger, delivery, retryBaseDelayMs: options.eventRetryBaseDelayMs });
-      closers.push(() => eventBridge!.stop());
+      const eventBridge = new EventBridgeService({ clock, logger, delivery, retryBaseDelayMs: options.eventRetryBaseDelayMs });
+      closers.push(() => eventBridge.stop());
+      closers.push(() => faults.clear());
       for (const bus of byType('AWS::Events::EventBus')) eventBridge.createBus({ name: bus.name });
       for (const archive of byType('AWS::Events::Archive')) {
         const p = archive.properties as { SourceArn: string; EventPattern?: unknown; RetentionDays?: number };
@@ -230,7 +242,7 @@ export class LocalCloud {
         eventBridge.addRule({ name: rule.name, busName: (p.EventBusName ?? 'default').split('/').pop()!, eventPattern: p.EventPattern, state: p.State, targets });
       }
 
-      stepFunctions = new StepFunctionsService({
+      const sfn = new StepFunctionsService({
         clock,
         logger,
         integrations: {
@@ -242,7 +254,7 @@ export class LocalCloud {
                 ...entry,
                 Detail: typeof entry.Detail === 'string' ? entry.Detail : JSON.stringify(entry.Detail ?? {}),
               }));
-              const result = (await eventBridge!.handle('PutEvents', { Entries: entries })) as { FailedEntryCount: number };
+              const result = (await eventBridge.handle('PutEvents', { Entries: entries })) as { FailedEntryCount: number };
               // Step Functions' putEvents integration fails the task when any entry failed.
               if (result.FailedEntryCount > 0) throw new AwsServiceError('FailedEntry', JSON.stringify(result));
               return result;
@@ -252,6 +264,8 @@ export class LocalCloud {
           },
         },
       });
+      late.stepFunctions = sfn;
+      closers.push(() => sfn.shutdown());
       for (const machine of byType('AWS::StepFunctions::StateMachine')) {
         const p = machine.properties as { StateMachineType?: 'STANDARD' | 'EXPRESS'; DefinitionString?: string; DefinitionS3Location?: { Key: string }; DefinitionSubstitutions?: Record<string, unknown> };
         const definitionText = p.DefinitionString ?? readDefinitionAsset(machine, p.DefinitionS3Location?.Key);
@@ -260,7 +274,7 @@ export class LocalCloud {
           if (!(name in substitutions)) throw new UnsupportedTemplateError(machine.stackName, machine.logicalId, `definition placeholder \${${name}} with no substitution`);
           return String(substitutions[name]);
         });
-        stepFunctions.registerStateMachine({ name: machine.name, definition, type: p.StateMachineType ?? 'STANDARD' });
+        sfn.registerStateMachine({ name: machine.name, definition, type: p.StateMachineType ?? 'STANDARD' });
       }
 
       const mappings: SqsEventSourceMapping[] = [];
@@ -288,7 +302,7 @@ export class LocalCloud {
 
       endpoint.register(eventBridge);
       endpoint.register(sqs);
-      endpoint.register(stepFunctions);
+      endpoint.register(sfn);
       endpoint.register(secrets);
 
       const apiUrl = await startHttpApis(resources, lambda, logger, logDir, options.apiPort ?? 0, closers);
@@ -296,8 +310,9 @@ export class LocalCloud {
         clock,
         eventBridge,
         sqs,
-        stepFunctions,
+        stepFunctions: sfn,
         secrets,
+        faults,
         lambda,
         resources,
         apiUrl,
@@ -324,6 +339,14 @@ export class LocalCloud {
 
   physicalName(type: string, pathSuffix: string): string {
     return this.resource(type, pathSuffix).name;
+  }
+
+  /**
+   * Makes the next `count` deliveries to `targetArn` (a rule target or DLQ) fail, to show retry
+   * and dead-lettering without breaking anything for real.
+   */
+  failNextDeliveries(targetArn: string, count: number): void {
+    this.faults.set(targetArn, count);
   }
 
   /** Resolves once no event delivery, queued message or running execution remains. */

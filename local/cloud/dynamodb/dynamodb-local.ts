@@ -47,7 +47,7 @@ export async function startDynamoDbLocal(port?: number): Promise<RunningDynamoDb
       await client.send(new ListTablesCommand({}));
       break;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${(error as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
   }

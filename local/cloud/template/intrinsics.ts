@@ -9,7 +9,7 @@ export interface IntrinsicContext {
   importValue(exportName: string): string;
 }
 
-const SUPPORTED = ['Ref', 'Fn::GetAtt', 'Fn::Join', 'Fn::Sub', 'Fn::ImportValue', 'Fn::Select', 'Fn::Split'] as const;
+type SupportedIntrinsic = 'Ref' | 'Fn::GetAtt' | 'Fn::Join' | 'Fn::Sub' | 'Fn::ImportValue' | 'Fn::Select' | 'Fn::Split';
 
 function isIntrinsic(value: Record<string, unknown>): string | undefined {
   const keys = Object.keys(value);
@@ -39,7 +39,7 @@ export function resolveIntrinsics(value: unknown, context: IntrinsicContext, log
   if (!intrinsic) return Object.fromEntries(Object.entries(object).map(([key, inner]) => [key, resolve(inner)]));
 
   const argument = object[intrinsic];
-  switch (intrinsic as (typeof SUPPORTED)[number]) {
+  switch (intrinsic as SupportedIntrinsic) {
     case 'Ref':
       return context.ref(resolveString(argument, 'Ref'));
     case 'Fn::GetAtt': {

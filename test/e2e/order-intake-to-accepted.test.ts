@@ -1,0 +1,163 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, StartReplayCommand, DescribeReplayCommand } from '@aws-sdk/client-eventbridge';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../local/cloud/cloud.ts';
+import { shopifySecretFor } from '../../local/demo.ts';
+import { deliverShopifyWebhook } from '../../local/simulators/shopify/webhook-sender.ts';
+import { parseDetail } from '../../lambdas/shared/events.ts';
+import { aShopifyOrder } from '../helpers/shopify-order.ts';
+import { bootTestCloud, LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
+
+const BRAND = 'saffron-threads';
+let cloud: LocalCloud;
+let secret: string;
+let dynamo: DynamoDBClient;
+let sfn: SFNClient;
+let sqs: SQSClient;
+let events: EventBridgeClient;
+let nextOrderId = 5_900_000_000_000;
+
+beforeAll(async () => {
+  cloud = await bootTestCloud();
+  secret = await shopifySecretFor(cloud, BRAND);
+  dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: cloud.dynamoDbEndpoint });
+  sfn = new SFNClient({ ...LOCAL_CLIENT_CONFIG, endpoint: cloud.endpointUrl });
+  sqs = new SQSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: cloud.endpointUrl });
+  events = new EventBridgeClient({ ...LOCAL_CLIENT_CONFIG, endpoint: cloud.endpointUrl });
+});
+
+afterAll(async () => {
+  for (const client of [dynamo, sfn, sqs, events]) client?.destroy();
+  await cloud?.stop();
+});
+
+function send(body: string, options: { webhookId?: string; signature?: string } = {}) {
+  return deliverShopifyWebhook({ apiUrl: cloud.apiUrl, brand: BRAND, shopDomain: 'saffron-threads.myshopify.com', secret, body, ...options });
+}
+
+async function orderItem(orderId: string) {
+  const { Item } = await dynamo.send(
+    new GetItemCommand({ TableName: cloud.physicalName('AWS::DynamoDB::Table', 'OrdersTable/Resource'), Key: { pk: { S: `ORDER#${BRAND}#${orderId}` }, sk: { S: 'ORDER' } } }),
+  );
+  return Item;
+}
+
+async function executionsOf(orderId: string) {
+  const stateMachineArn = cloud.resource('AWS::StepFunctions::StateMachine', 'OrderLifecycle/Resource').properties.StateMachineArn as string | undefined;
+  const arn = stateMachineArn ?? `arn:aws:states:ap-south-1:000000000000:stateMachine:${cloud.physicalName('AWS::StepFunctions::StateMachine', 'OrderLifecycle/Resource')}`;
+  const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: arn, maxResults: 1000 }));
+  return executions.filter((execution) => execution.name === `${BRAND}-${orderId}`);
+}
+
+const archivedFor = (orderId: string, detailType: string) =>
+  cloud.eventBridge
+    .archivedEvents('order-automation-dev')
+    .filter((event) => event['detail-type'] === detailType && (event.detail as { orderId?: string }).orderId === orderId);
+
+function newOrder() {
+  const id = nextOrderId++;
+  return { id: String(id), body: JSON.stringify(aShopifyOrder({ id })) };
+}
+
+describe('a signed Shopify order, end to end on the local cloud', () => {
+  it('is recorded as ACCEPTED, and Order Accepted is in the archive', async () => {
+    const order = newOrder();
+
+    const response = await send(order.body);
+    await cloud.idle();
+
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ accepted: true, orderId: order.id });
+    const item = await orderItem(order.id);
+    expect(item?.status?.S).toBe('ACCEPTED');
+    expect(item?.version?.N).toBe('2');
+    const [accepted] = archivedFor(order.id, 'Order Accepted');
+    expect(accepted?.source).toBe('order-automation.orders');
+    expect(parseDetail('Order Accepted', accepted?.detail)).toMatchObject({ brand: BRAND, orderId: order.id, version: 2 });
+  });
+
+  it('delivered three times gives one order and one execution', async () => {
+    const order = newOrder();
+
+    const responses = await Promise.all([1, 2, 3].map(() => send(order.body, { webhookId: `retry-of-${order.id}` })));
+    await cloud.idle();
+
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
+    expect(await executionsOf(order.id)).toHaveLength(1);
+    expect((await orderItem(order.id))?.status?.S).toBe('ACCEPTED');
+    expect(archivedFor(order.id, 'Order Accepted')).toHaveLength(1);
+  });
+
+  it('with a bad signature is refused with 401 and publishes nothing', async () => {
+    const order = newOrder();
+
+    const response = await send(order.body, { signature: Buffer.from('forged').toString('base64') });
+    await cloud.idle();
+
+    expect(response.status).toBe(401);
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_signature' });
+    expect(archivedFor(order.id, 'Order Received')).toHaveLength(0);
+    expect(await orderItem(order.id)).toBeUndefined();
+  });
+
+  it('signed but not JSON gets 400 naming the problem', async () => {
+    const response = await send('{"id": 1, "line_items": [');
+
+    expect(response.status).toBe(400);
+    const body = JSON.parse(response.body) as { error: string; message: string };
+    expect(body.error).toBe('invalid_json');
+    expect(body.message).toMatch(/^body is not valid JSON: /);
+  });
+
+  it('for a brand that does not exist gets 404', async () => {
+    const response = await deliverShopifyWebhook({ apiUrl: cloud.apiUrl, brand: 'no-such-brand', shopDomain: 'x.myshopify.com', secret, body: newOrder().body });
+    expect(response.status).toBe(404);
+  });
+
+  it('whose queue target keeps failing is retried, then kept in the target DLQ', async () => {
+    const rule = cloud.resource('AWS::Events::Rule', 'OrderReceived/Rule/Resource');
+    const [target] = rule.properties.Targets as { Arn: string; RetryPolicy: { MaximumRetryAttempts: number }; DeadLetterConfig: { Arn: string } }[];
+    cloud.failNextDeliveries(target!.Arn, target!.RetryPolicy.MaximumRetryAttempts + 1);
+    const order = newOrder();
+
+    expect((await send(order.body)).status).toBe(200);
+    await cloud.idle();
+
+    const dlqName = target!.DeadLetterConfig.Arn.split(':').pop()!;
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: dlqName }));
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+    const deadLettered = Messages.find((message) => (JSON.parse(message.Body!) as { detail: { orderId: string } }).detail.orderId === order.id);
+    expect(deadLettered?.MessageAttributes?.ERROR_CODE?.StringValue).toBe('InjectedFault');
+    expect(deadLettered?.MessageAttributes?.RETRY_ATTEMPTS?.StringValue).toBe(String(target!.RetryPolicy.MaximumRetryAttempts));
+    expect(await orderItem(order.id)).toBeUndefined();
+  });
+
+  it('replayed from the archive does not create a second order or execution', async () => {
+    const order = newOrder();
+    // Event times follow the local cloud's clock, which runs fast in tests; event time has second precision.
+    const before = new Date(cloud.clock.now() - 2000);
+    await send(order.body);
+    await cloud.idle();
+    const recorded = await orderItem(order.id);
+
+    await events.send(
+      new StartReplayCommand({
+        ReplayName: `replay-${order.id}`,
+        EventSourceArn: `arn:aws:events:ap-south-1:000000000000:archive/order-automation-dev`,
+        EventStartTime: before,
+        EventEndTime: new Date(cloud.clock.now() + 2000),
+        Destination: { Arn: 'arn:aws:events:ap-south-1:000000000000:event-bus/order-automation-dev' },
+      }),
+    );
+    await cloud.idle();
+    const replay = await events.send(new DescribeReplayCommand({ ReplayName: `replay-${order.id}` }));
+
+    expect(replay.State).toBe('COMPLETED');
+    expect(replay.EventLastReplayedTime).toBeDefined();
+    expect(await executionsOf(order.id)).toHaveLength(1);
+    expect(await orderItem(order.id)).toEqual(recorded);
+    expect(archivedFor(order.id, 'Order Received')).toHaveLength(1);
+  });
+});
