@@ -34,9 +34,13 @@ function fileSink(path: string, logger: LocalLogger): FunctionLogSink {
   return {
     attach(stdout, stderr) {
       const target = open();
+      // Not pipe(): every pipe adds listeners to the shared file stream, and a pool of workers
+      // soon passes Node's listener limit. Log volume is small enough to write without backpressure.
       for (const source of [stdout, stderr]) {
         sources.add(source);
-        source.pipe(target, { end: false });
+        source.on('data', (chunk: Buffer) => {
+          if (sources.has(source)) target.write(chunk);
+        });
         source.once('end', () => sources.delete(source));
       }
     },
@@ -45,7 +49,6 @@ function fileSink(path: string, logger: LocalLogger): FunctionLogSink {
     },
     close() {
       // Output still in flight from a terminated worker must not be written after the end.
-      for (const source of sources) if (file) source.unpipe(file);
       sources.clear();
       return new Promise((resolve) => (file ? file.end(resolve) : resolve()));
     },
