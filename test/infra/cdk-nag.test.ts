@@ -1,0 +1,203 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface ValidationReport {
+  readonly pluginReports: {
+    readonly pluginName: string;
+    readonly conclusion: string;
+    readonly violations: { readonly ruleName: string; readonly severity: string; readonly violatingConstructs: { readonly constructPath: string }[] }[];
+  }[];
+}
+interface MetadataEntry {
+  readonly type: string;
+  readonly data?: unknown;
+}
+interface Manifest {
+  readonly artifacts?: Record<
+    string,
+    {
+      readonly type: string;
+      readonly properties?: { readonly directoryName?: string };
+      readonly metadata?: Record<string, MetadataEntry[]>;
+      readonly additionalMetadataFile?: string;
+    }
+  >;
+}
+interface Acknowledgement {
+  readonly path: string;
+  readonly ruleId: string;
+  readonly reason: unknown;
+}
+interface Run {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+/** Runs a command from the repository root as a developer would: no vitest NODE_ENV, no CLI telemetry. */
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', ...env };
+  delete childEnv.NODE_ENV;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: repoRoot, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, output }));
+  });
+}
+
+/** Every rule acknowledgement recorded in a cloud assembly, nested stage assemblies included. */
+function acknowledgementsIn(directory: string): Acknowledgement[] {
+  const manifest = readJson<Manifest>(join(directory, 'manifest.json'));
+  return Object.values(manifest.artifacts ?? {}).flatMap((artifact) => {
+    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+      return acknowledgementsIn(join(directory, artifact.properties.directoryName));
+    }
+    const metadata: Record<string, MetadataEntry[]> = {
+      ...artifact.metadata,
+      ...(artifact.additionalMetadataFile ? readJson<Record<string, MetadataEntry[]>>(join(directory, artifact.additionalMetadataFile)) : {}),
+    };
+    return Object.entries(metadata).flatMap(([path, entries]) =>
+      entries
+        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((entry) =>
+          // data is { "<source>::<rule id>": reason }, e.g. "Annotation::AwsSolutions-L1".
+          Object.entries(entry.data as Record<string, unknown>).map(([key, reason]) => ({ path, ruleId: key.slice(key.indexOf('::') + 2), reason })),
+        ),
+    );
+  });
+}
+
+const failures = (report: ValidationReport) => report.pluginReports.filter((plugin) => plugin.conclusion === 'failure');
+
+/**
+ * The AwsSolutions rules this design accepts somewhere, each for a reason given where it is
+ * acknowledged. Acknowledging a new rule is a design decision: add it here on purpose.
+ */
+const ACCEPTED_RULES = ['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3'];
+
+const workDir = mkdtempSync(join(tmpdir(), 'order-automation-cdk-nag-'));
+const cliOut = join(workDir, 'cli');
+const injectedOut = join(workDir, 'injected');
+let cliSynth: Run;
+let injectedSynth: Run;
+
+beforeAll(async () => {
+  const context = readJson<{ context: Record<string, unknown> }>(join(repoRoot, 'cdk.json')).context;
+  // aws-cdk-lib's built-in CloudFormation checks cost ~6 s and can only warn unless
+  // @aws-cdk/core:validateAgainstDefaultRules is on; skipping them leaves cdk-nag untouched.
+  const builtinChecks: Record<string, string> = context['@aws-cdk/core:validateAgainstDefaultRules'] === true ? {} : { CDK_VALIDATION: 'false' };
+  [cliSynth, injectedSynth] = await Promise.all([
+    run('npx', ['cdk', 'synth', '-q', '--no-notices', '-c', 'only=dev', '--output', cliOut], builtinChecks),
+    // bin/app.ts alone, as the CLI would start it, with one unacknowledged finding added (see the
+    // fixture). aws-cdk-lib is told not to fail synthesis itself, so only the app's own check of
+    // validation-report.json can turn the finding into exit code 1. No bundling, for speed.
+    run('npx', ['tsx', '--import', './test/infra/fixtures/unacknowledged-finding.ts', 'bin/app.ts'], {
+      CDK_OUTDIR: injectedOut,
+      CDK_VALIDATION: 'false',
+      CDK_CONTEXT_JSON: JSON.stringify({
+        ...context,
+        only: 'dev',
+        'aws:cdk:bundling-stacks': [],
+        '@aws-cdk/core:failSynthOnValidationErrors': false,
+      }),
+    }),
+  ]);
+}, 170_000);
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe('cdk-nag on the real entry point', () => {
+  it('runs the AwsSolutions pack on every synth (bin/app.ts registers it)', () => {
+    // The clean report below would also be clean if nobody ran the checks.
+    expect(readFileSync(join(repoRoot, 'bin/app.ts'), 'utf8')).toMatch(/Validations\.of\(app\)\.addPlugins\(new AwsSolutionsChecks\(app\)\)/);
+  });
+
+  it('`cdk synth -c only=dev` succeeds and its validation report has no failure', () => {
+    expect(cliSynth.status, cliSynth.output).toBe(0);
+    const reportPath = join(cliOut, 'validation-report.json');
+    expect(existsSync(reportPath), 'validation-report.json').toBe(true);
+    const report = readJson<ValidationReport>(reportPath);
+    expect(failures(report)).toEqual([]);
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations.filter((v) => v.severity === 'error'))).toEqual([]);
+  });
+
+  describe('acknowledgements in the synthesized assembly', () => {
+    const acknowledgements = () => acknowledgementsIn(cliOut);
+
+    it('are recorded there (the stage acknowledges findings on a dozen constructs)', () => {
+      expect(acknowledgements().length).toBeGreaterThanOrEqual(10);
+    });
+
+    it('each give a specific reason, in words', () => {
+      for (const { path, ruleId, reason } of acknowledgements()) {
+        const where = `${ruleId} at ${path}`;
+        expect(typeof reason, where).toBe('string');
+        const text = (reason as string).trim();
+        expect(text.length, `${where}: reason "${text}" is too short to explain anything`).toBeGreaterThanOrEqual(40);
+        expect(text.split(/\s+/).length, `${where}: reason "${text}"`).toBeGreaterThanOrEqual(6);
+        expect(text, where).not.toMatch(/\b(todo|fixme|tbd|n\/a|temporary|for now|ignore|suppress(ed)?)\b/i);
+        expect(text.includes(ruleId), `${where}: the reason restates the rule`).toBe(false);
+      }
+    });
+
+    it('never reuse one blanket reason for different rules', () => {
+      const rulesByReason = new Map<string, Set<string>>();
+      for (const { ruleId, reason } of acknowledgements()) {
+        rulesByReason.set(String(reason), (rulesByReason.get(String(reason)) ?? new Set()).add(ruleId));
+      }
+      const blanket = [...rulesByReason].filter(([, rules]) => rules.size > 1).map(([reason, rules]) => `${[...rules].join(', ')}: ${reason}`);
+      expect(blanket).toEqual([]);
+    });
+
+    it('only concern the rules the design accepts', () => {
+      const rules = new Set(acknowledgements().map(({ ruleId }) => ruleId.replace(/\[.*$/, '')));
+      expect([...rules].sort()).toEqual(ACCEPTED_RULES);
+    });
+  });
+
+  it('an unacknowledged finding makes bin/app.ts exit 1 and name the finding', () => {
+    expect(injectedSynth.status, injectedSynth.output).toBe(1);
+    expect(injectedSynth.output).toMatch(/Synthesis finished with errors: \d+ unacknowledged cdk-nag finding\(s\)/);
+    expect(injectedSynth.output).toContain('AwsSolutions-SQS3 at dev/Unacknowledged/Queue/Resource');
+    const report = readJson<ValidationReport>(join(injectedOut, 'validation-report.json'));
+    expect(failures(report).map((plugin) => plugin.pluginName)).toEqual(['AwsSolutions']);
+  });
+});
+
+describe('cdk-nag in a tiny app', () => {
+  it('fails synthesis on an unacknowledged finding, and an acknowledgement clears exactly that finding', () => {
+    const outdir = join(workDir, 'tiny');
+    const app = new App({
+      outdir,
+      builtinCloudFormationValidation: false,
+      context: { '@aws-cdk/core:appMode': 'inmemory', 'aws:cdk:disable-stack-trace': true },
+    });
+    const stack = new Stack(app, 'Tiny');
+    new sqs.Queue(stack, 'Plain', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    const acknowledged = new sqs.Queue(stack, 'Acknowledged', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    Validations.of(acknowledged).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'Stands in for a dead-letter queue in this test' });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
+
+    const report = readJson<ValidationReport>(join(outdir, 'validation-report.json'));
+    const [awsSolutions] = failures(report);
+    expect(awsSolutions?.pluginName).toBe('AwsSolutions');
+    const pathsOf = (rule: string) =>
+      awsSolutions?.violations.filter((v) => v.ruleName === rule).flatMap((v) => v.violatingConstructs.map((c) => c.constructPath));
+    expect(pathsOf('AwsSolutions-SQS2')).toEqual(['Tiny/Plain/Resource', 'Tiny/Acknowledged/Resource']);
+    expect(pathsOf('AwsSolutions-SQS3')).toEqual(['Tiny/Plain/Resource']);
+  });
+});

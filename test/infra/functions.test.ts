@@ -1,0 +1,133 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { METRICS_NAMESPACE } from '../../lib/constructs/service-function.ts';
+import { assemblyOutdir, referencedLogicalId, referencedType, synthStage, type StackName } from '../helpers/synth-stage.ts';
+
+interface FunctionProperties {
+  readonly Runtime?: string;
+  readonly Architectures?: string[];
+  readonly TracingConfig?: { readonly Mode?: string };
+  readonly Environment?: { readonly Variables?: Record<string, unknown> };
+  readonly LoggingConfig?: { readonly LogGroup?: unknown; readonly LogFormat?: string };
+  readonly DeadLetterConfig?: { readonly TargetArn?: unknown };
+}
+
+type Resources = Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>;
+
+/**
+ * The Lambda functions of one template that something invokes asynchronously (the caller does not
+ * wait, so a failure is only seen if it lands somewhere): EventBridge rule targets that resolve to
+ * a function, and functions with an `AWS::Lambda::EventInvokeConfig`.
+ */
+function asyncInvokedFunctions(template: Template): Set<string> {
+  const resources = template.toJSON().Resources as Resources;
+  const invoked = new Set<string>();
+  for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
+    for (const target of (rule.Properties?.Targets ?? []) as { Id: string; Arn: unknown }[]) {
+      const id = referencedLogicalId(target.Arn);
+      const type = id ? resources[id]?.Type : undefined;
+      if (type === 'AWS::Lambda::Function') invoked.add(id as string);
+      else if (type === undefined) {
+        // A target this check cannot resolve (imported ARN, literal string) might be a function.
+        throw new Error(`cannot tell whether rule target ${target.Id} (${JSON.stringify(target.Arn)}) is a Lambda function; extend asyncInvokedFunctions`);
+      }
+    }
+  }
+  for (const config of Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'))) {
+    const id = referencedLogicalId(config.Properties?.FunctionName);
+    if (!id) throw new Error(`cannot resolve EventInvokeConfig FunctionName ${JSON.stringify(config.Properties?.FunctionName)}`);
+    invoked.add(id);
+  }
+  return invoked;
+}
+
+/** Whether a failed asynchronous invocation of `functionId` ends up in a DLQ or an on-failure destination. */
+function keepsFailedInvocations(template: Template, functionId: string): boolean {
+  const resources = template.toJSON().Resources as Resources;
+  const fn = resources[functionId]?.Properties as FunctionProperties | undefined;
+  if (fn?.DeadLetterConfig?.TargetArn !== undefined) return true;
+  return Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')).some(
+    (config) =>
+      referencedLogicalId(config.Properties?.FunctionName) === functionId &&
+      (config.Properties?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination !== undefined,
+  );
+}
+
+const synth = synthStage('dev');
+const functions = synth.stacks.flatMap(({ name, template }) =>
+  Object.entries(template.findResources('AWS::Lambda::Function')).map(([logicalId, resource]) => ({
+    stack: name,
+    template,
+    logicalId,
+    path: resource.Metadata?.['aws:cdk:path'] as string,
+    properties: resource.Properties as FunctionProperties,
+  })),
+);
+
+describe('Lambda functions', () => {
+  it('finds the three functions of the stage', () => {
+    expect(functions.map((f) => f.path).sort()).toEqual([
+      'dev/Intake/ReceiveShopifyWebhook/Function/Resource',
+      'dev/Orders/StartOrderLifecycle/Function/Resource',
+      'dev/Orders/ValidateOrder/Function/Resource',
+    ]);
+  });
+
+  describe.each(functions)('$path', ({ stack, template, properties }) => {
+    it('logs as JSON to its own log group, kept for the environment retention', () => {
+      expect(properties.LoggingConfig?.LogFormat).toBe('JSON');
+      const logGroup = properties.LoggingConfig?.LogGroup;
+      expect(referencedType(template, logGroup), 'LoggingConfig.LogGroup').toBe('AWS::Logs::LogGroup');
+      const id = referencedLogicalId(logGroup) as string;
+      const retention = (template.toJSON().Resources as Resources)[id]?.Properties?.RetentionInDays;
+      expect(retention).toBe(synth.config.logRetentionDays);
+    });
+
+    it('runs Node.js 22 on arm64 with active X-Ray tracing', () => {
+      expect(properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+    });
+
+    it('configures Powertools with its bounded context and the shared metrics namespace', () => {
+      const serviceName: Record<StackName, string> = { platform: 'platform', intake: 'intake', orders: 'orders' };
+      expect(properties.Environment?.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: serviceName[stack],
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      });
+    });
+  });
+
+  describe('asynchronous invocations', () => {
+    it('never lose a failed invocation: every async-invoked function has a DLQ or an on-failure destination', () => {
+      const invoked = synth.stacks.flatMap(({ template }) => [...asyncInvokedFunctions(template)].map((id) => ({ template, id })));
+      for (const { template, id } of invoked) {
+        expect(keepsFailedInvocations(template, id), `${id} is invoked asynchronously but keeps no failed invocation`).toBe(true);
+      }
+      // Today every function is invoked synchronously (API Gateway, Step Functions, the SQS event
+      // source mapping), so this set is empty. When a rule or an EventInvokeConfig starts invoking
+      // one, add it here: the loop above then requires its DLQ or on-failure destination.
+      expect(invoked.map(({ id }) => id)).toEqual([]);
+    });
+
+    it('recognises a rule that invokes a function, and its missing and present failure handling', () => {
+      // Built-in CloudFormation validation and stack traces only slow this throwaway app down.
+      const app = new App({ outdir: assemblyOutdir('async-targets'), builtinCloudFormationValidation: false, context: { 'aws:cdk:disable-stack-trace': true } });
+      const stack = new Stack(app, 'AsyncTargets');
+      const code = lambda.Code.fromInline('exports.handler = async () => {}');
+      const bare = new lambda.Function(stack, 'Bare', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code });
+      const kept = new lambda.Function(stack, 'Kept', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code, deadLetterQueueEnabled: true });
+      const rule = new events.Rule(stack, 'Rule', { schedule: events.Schedule.rate(Duration.minutes(5)) });
+      rule.addTarget(new targets.LambdaFunction(bare));
+      rule.addTarget(new targets.LambdaFunction(kept));
+      const template = Template.fromStack(stack);
+      const ids = (fn: lambda.Function) => stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+
+      expect(asyncInvokedFunctions(template)).toEqual(new Set([ids(bare), ids(kept)]));
+      expect(keepsFailedInvocations(template, ids(bare))).toBe(false);
+      expect(keepsFailedInvocations(template, ids(kept))).toBe(true);
+    });
+  });
+});
