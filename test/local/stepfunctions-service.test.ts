@@ -20,7 +20,7 @@ import {
   type InvokeResult,
 } from '../../local/cloud/contracts.ts';
 import { StepFunctionsService, type TaskIntegrations } from '../../local/cloud/stepfunctions/index.ts';
-import { startJsonServiceEndpoint } from './helpers/sfn-endpoint.ts';
+import { startJsonEndpoint } from './helpers/json-endpoint.ts';
 
 /** Workflow time at 100× real time: a 60 s heartbeat window is 0.6 s, plenty for a test to answer in. */
 const FAST = 100;
@@ -63,7 +63,7 @@ afterEach(async () => {
 
 async function localStepFunctions(integrations: TaskIntegrations, clock: Clock = createClock(FAST)) {
   const service = new StepFunctionsService({ clock, logger: silentLogger, integrations });
-  const endpoint = await startJsonServiceEndpoint(service);
+  const endpoint = await startJsonEndpoint([service]);
   const sfn = new SFNClient({
     endpoint: endpoint.url,
     region: LOCAL_REGION,
