@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { BRANDS } from '../lib/config/brands.ts';
+import { BRANDS, brandSecretName, type BrandConfig } from '../lib/config/brands.ts';
+import { ordersTableName } from '../lib/constructs/data-table.ts';
 import type { LocalCloud } from './cloud/cloud.ts';
 import { LOCAL_REGION } from './cloud/contracts.ts';
 import { demoOrders, type DemoOrder } from './simulators/shopify/demo-orders.ts';
@@ -15,23 +16,33 @@ export interface OrderOutcome {
   readonly httpStatus: number;
 }
 
-const FINAL_STATUSES = new Set(['ACCEPTED', 'REJECTED', 'FAILED']);
+const FINAL_STATUSES = new Set(['ACCEPTED', 'REJECTED', 'FAILED', 'HANDED_TO_LEGACY', 'CANCELLED']);
+const DEMO_CONCURRENCY = 4;
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Reads a brand's Shopify secret from the local Secrets Manager, as an operator would with the CLI. */
 export async function shopifySecretFor(cloud: LocalCloud, brand: string): Promise<string> {
   const client = new SecretsManagerClient({ endpoint: cloud.endpointUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: `order-automation/dev/shopify/${brand}` }));
+  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: brandSecretName('dev', 'shopify', brand) }));
   client.destroy();
   if (!SecretString) throw new Error(`brand ${brand} has no Shopify secret`);
   return SecretString;
+}
+
+/**
+ * Where a demo order must end: intake rejects a mistyped PIN whatever the mode; otherwise a
+ * legacy-mode brand hands it to the legacy process and the others run the flow.
+ */
+export function expectedStatusOf(order: DemoOrder, brand: BrandConfig): string {
+  if (order.expectedStatus === 'REJECTED') return 'REJECTED';
+  return brand.defaultMode === 'legacy' ? 'HANDED_TO_LEGACY' : 'ACCEPTED';
 }
 
 /** The order's status in the orders table, or undefined while it is not recorded yet. */
 export async function orderStatus(cloud: LocalCloud, client: DynamoDBClient, brand: string, orderId: string): Promise<string | undefined> {
   const { Item } = await client.send(
     new GetItemCommand({
-      TableName: cloud.physicalName('AWS::DynamoDB::Table', 'OrdersTable/Resource'),
+      TableName: ordersTableName('dev'),
       Key: { pk: { S: `ORDER#${brand}#${orderId}` }, sk: { S: 'ORDER' } },
     }),
   );
@@ -46,8 +57,13 @@ export async function runDemo(cloud: LocalCloud, count: number, timeoutMs = 120_
   const secrets = new Map<string, string>();
   for (const brand of BRANDS) secrets.set(brand.id, await shopifySecretFor(cloud, brand.id));
   const orders = demoOrders(BRANDS, count);
-  const sent = await Promise.all(
-    orders.map(async (order: DemoOrder) => {
+  // A few webhooks in flight at a time, as a storefront delivers them; a laptop cold-starting ten
+  // function workers at once would otherwise spend Shopify's whole 5 s budget on start-up.
+  const sent: { order: DemoOrder; httpStatus: number }[] = [];
+  let next = 0;
+  const deliverNext = async (): Promise<void> => {
+    while (next < orders.length) {
+      const order = orders[next++]!;
       const response = await deliverShopifyWebhook({
         apiUrl: cloud.apiUrl,
         brand: order.brand.id,
@@ -55,9 +71,10 @@ export async function runDemo(cloud: LocalCloud, count: number, timeoutMs = 120_
         secret: secrets.get(order.brand.id)!,
         body: JSON.stringify(order.payload),
       });
-      return { order, httpStatus: response.status };
-    }),
-  );
+      sent.push({ order, httpStatus: response.status });
+    }
+  };
+  await Promise.all(Array.from({ length: DEMO_CONCURRENCY }, deliverNext));
 
   const client = new DynamoDBClient({ endpoint: cloud.dynamoDbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const outcomes = new Map<string, OrderOutcome>();
@@ -68,14 +85,15 @@ export async function runDemo(cloud: LocalCloud, count: number, timeoutMs = 120_
       if (outcomes.has(orderId)) continue;
       const status = httpStatus === 200 ? await orderStatus(cloud, client, order.brand.id, orderId) : `HTTP ${httpStatus}`;
       if (status && (FINAL_STATUSES.has(status) || httpStatus !== 200)) {
-        outcomes.set(orderId, { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: order.expectedStatus, status, httpStatus });
+        outcomes.set(orderId, { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: expectedStatusOf(order, order.brand as BrandConfig), status, httpStatus });
       }
     }
     if (outcomes.size < sent.length) await new Promise((resolve) => setTimeout(resolve, 200));
   }
   client.destroy();
-  return sent.map(({ order, httpStatus }) => {
+  return orders.map((order) => {
+    const httpStatus = sent.find((delivery) => delivery.order === order)?.httpStatus ?? 0;
     const orderId = String(order.payload.id);
-    return outcomes.get(orderId) ?? { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: order.expectedStatus, status: 'TIMED OUT', httpStatus };
+    return outcomes.get(orderId) ?? { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: expectedStatusOf(order, order.brand as BrandConfig), status: 'TIMED OUT', httpStatus };
   });
 }

@@ -1,6 +1,6 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { EVENT_CATALOG, type DetailOf, type DetailType } from './events.ts';
+import { EVENT_CATALOG, type DetailOf, type DetailType, type EventSource } from './events.ts';
 
 /** PutEvents accepts at most this many entries per call. */
 const MAX_ENTRIES_PER_CALL = 10;
@@ -29,6 +29,8 @@ export interface PublishableEvent<T extends DetailType = DetailType> {
 export class EventPublisher {
   constructor(
     private readonly busName: string,
+    /** The producer's own source; the bus policy lets each context publish only under its own. */
+    private readonly source: EventSource,
     private readonly client: EventBridgeClient = new EventBridgeClient({}),
   ) {}
 
@@ -40,10 +42,13 @@ export class EventPublisher {
   }
 
   private toEntry({ detailType, detail }: PublishableEvent): PutEventsRequestEntry {
-    const { source, schema } = EVENT_CATALOG[detailType];
+    const { sources, schema } = EVENT_CATALOG[detailType];
+    if (!(sources as readonly string[]).includes(this.source)) {
+      throw new Error(`${this.source} may not publish "${detailType}"; the catalog allows ${sources.join(', ')}`);
+    }
     return {
       EventBusName: this.busName,
-      Source: source,
+      Source: this.source,
       DetailType: detailType,
       Detail: JSON.stringify(schema.parse(detail)),
     };

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CanonicalOrderSchema } from './canonical-order.ts';
+import { EnvelopeFieldsSchema } from './event-envelope.ts';
+import { PaymentCapturedSchema, PaymentFailedSchema } from './payment-events.ts';
 
 /**
  * The event catalog: every event this system puts on its bus, as zod schemas. Producers parse
@@ -10,49 +12,64 @@ export const EVENT_SOURCES = {
   intake: 'order-automation.intake',
   orders: 'order-automation.orders',
 } as const;
+export type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
 
-/** Fields every event's `detail` carries, for ordering, tracing and replay. */
-const EnvelopeFieldsSchema = z.object({
-  brand: z.string().min(1),
-  orderId: z.string().min(1),
-  occurredAt: z.iso.datetime({ offset: true }),
-  /** Monotonic per order: consumers ignore a detail whose version they have already passed. */
-  version: z.number().int().nonnegative(),
-  correlationId: z.string().min(1),
+
+export const SHOPIFY_ORDER_TOPICS = ['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled'] as const;
+export type ShopifyOrderTopic = (typeof SHOPIFY_ORDER_TOPICS)[number];
+
+/**
+ * A storefront sent the order's current state. `version` is the source's updated_at (epoch ms);
+ * `triggeredAt` breaks ties between deliveries of the same version.
+ * @example { "brand": "saffron-threads", "orderId": "5801234567890", "occurredAt": "2026-11-28T10:00:00Z", "version": 1764324000000, "correlationId": "b6f0…", "topic": "orders/create", "triggeredAt": "2026-11-28T10:00:00Z", "archiveKey": "shopify/saffron-threads/2026/11/28/b6f0….json", "order": { … } }
+ */
+export const OrderSnapshotSchema = EnvelopeFieldsSchema.extend({
+  topic: z.enum(SHOPIFY_ORDER_TOPICS),
+  triggeredAt: z.iso.datetime({ offset: true }),
+  archiveKey: z.string().min(1),
+  order: CanonicalOrderSchema,
 });
+export type OrderSnapshot = z.infer<typeof OrderSnapshotSchema>;
+
+export const BRAND_MODE_VALUES = ['legacy', 'shadow', 'live'] as const;
 
 /**
- * A storefront order arrived and passed signature and schema checks.
- * @example { "brand": "saffron-threads", "orderId": "5801234567890", "occurredAt": "2026-11-28T10:00:00Z", "version": 1764324000000, "correlationId": "b6f0…", "order": { … } }
+ * The order passed validation and is recorded as Accepted. In `shadow` mode nothing outside this
+ * system may act on it: the legacy process still owns the order.
+ * @example { "brand": "saffron-threads", "orderId": "5801234567890", "occurredAt": "2026-11-28T10:00:01Z", "version": 2, "correlationId": "b6f0…", "mode": "live" }
  */
-export const OrderReceivedSchema = EnvelopeFieldsSchema.extend({ order: CanonicalOrderSchema });
-export type OrderReceived = z.infer<typeof OrderReceivedSchema>;
-
-/**
- * The order passed validation and is recorded as Accepted.
- * @example { "brand": "saffron-threads", "orderId": "5801234567890", "occurredAt": "2026-11-28T10:00:01Z", "version": 2, "correlationId": "b6f0…" }
- */
-export const OrderAcceptedSchema = EnvelopeFieldsSchema;
+export const OrderAcceptedSchema = EnvelopeFieldsSchema.extend({ mode: z.enum(['shadow', 'live']) });
 export type OrderAccepted = z.infer<typeof OrderAcceptedSchema>;
 
 /**
- * The order failed a business rule; `reasons` name each failing field.
- * @example { "brand": "saffron-threads", "orderId": "5801234567890", "occurredAt": "…", "version": 2, "correlationId": "…", "reasons": [{ "field": "totalMinor", "message": "…" }] }
+ * The order cannot be processed; `reasons` name each failing field. `stage` says who refused it:
+ * intake (the payload is not an order we can read) or validation (a business rule failed).
+ * @example { "brand": "saffron-threads", "orderId": "5801234567890", "occurredAt": "…", "version": 2, "correlationId": "…", "stage": "intake", "archiveKey": "shopify/…json", "reasons": [{ "field": "shipping_address.zip", "message": "…" }] }
  */
 export const OrderRejectedSchema = EnvelopeFieldsSchema.extend({
+  stage: z.enum(['intake', 'validation']),
+  archiveKey: z.string().optional(),
   reasons: z.array(z.object({ field: z.string(), message: z.string() })).min(1),
 });
 export type OrderRejected = z.infer<typeof OrderRejectedSchema>;
 
-/** detail-type → source and schema: the single table producers, consumers and docs read. */
+/** detail-type → who may publish it and its schema: the single table producers, consumers and docs read. */
 export const EVENT_CATALOG = {
-  'Order Received': { source: EVENT_SOURCES.intake, schema: OrderReceivedSchema },
-  'Order Accepted': { source: EVENT_SOURCES.orders, schema: OrderAcceptedSchema },
-  'Order Rejected': { source: EVENT_SOURCES.orders, schema: OrderRejectedSchema },
+  'Order Received': { sources: [EVENT_SOURCES.intake], schema: OrderSnapshotSchema },
+  'Order Updated': { sources: [EVENT_SOURCES.intake], schema: OrderSnapshotSchema },
+  'Order Cancelled': { sources: [EVENT_SOURCES.intake], schema: OrderSnapshotSchema },
+  'Order Accepted': { sources: [EVENT_SOURCES.orders], schema: OrderAcceptedSchema },
+  'Order Rejected': { sources: [EVENT_SOURCES.intake, EVENT_SOURCES.orders], schema: OrderRejectedSchema },
+  'Payment Captured': { sources: [EVENT_SOURCES.intake], schema: PaymentCapturedSchema },
+  'Payment Failed': { sources: [EVENT_SOURCES.intake], schema: PaymentFailedSchema },
 } as const;
 
 export type DetailType = keyof typeof EVENT_CATALOG;
 export type DetailOf<T extends DetailType> = z.infer<(typeof EVENT_CATALOG)[T]['schema']>;
+
+export function isDetailType(value: string): value is DetailType {
+  return Object.hasOwn(EVENT_CATALOG, value);
+}
 
 /** Parses a consumed event's detail against the catalog; throws a ZodError naming the fields. */
 export function parseDetail<T extends DetailType>(detailType: T, detail: unknown): DetailOf<T> {

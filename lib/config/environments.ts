@@ -16,6 +16,8 @@ export interface EnvironmentConfig {
   readonly region: string;
   /** Days the event archive keeps events for replay. */
   readonly archiveRetentionDays: number;
+  /** Days the raw webhook archive (S3) keeps every inbound body. */
+  readonly rawArchiveRetentionDays: number;
   /** Days CloudWatch keeps function, workflow and access logs. */
   readonly logRetentionDays: number;
   /** Deletion protection and RETAIN removal for stateful resources. */
@@ -52,6 +54,7 @@ export function loadEnvironments(app: App): EnvironmentConfig[] {
       account: (raw.account as string | undefined) ?? process.env.CDK_DEPLOY_ACCOUNT ?? process.env.CDK_DEFAULT_ACCOUNT,
       region: (raw.region as string | undefined) ?? process.env.CDK_DEPLOY_REGION ?? DEFAULT_REGION,
       archiveRetentionDays: positiveInteger(name, 'archiveRetentionDays', raw.archiveRetentionDays),
+      rawArchiveRetentionDays: positiveInteger(name, 'rawArchiveRetentionDays', raw.rawArchiveRetentionDays),
       logRetentionDays: positiveInteger(name, 'logRetentionDays', raw.logRetentionDays),
       protectData: raw.protectData === true,
       starterMaxConcurrency: positiveInteger(name, 'starterMaxConcurrency', raw.starterMaxConcurrency),

@@ -1,12 +1,18 @@
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environments.ts';
+import { DataTable, ordersTableName } from '../constructs/data-table.ts';
+import { DurableQueue } from '../constructs/durable-queue.ts';
 import { EventRuleToQueue } from '../constructs/event-rule-to-queue.ts';
 import { grantPutEventsAsSource } from '../constructs/event-publishing.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
@@ -14,31 +20,34 @@ import { ServiceFunction } from '../constructs/service-function.ts';
 export interface OrdersStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly bus: events.IEventBus;
+  readonly configTable: dynamodb.ITable;
+  /** The HTTP API the status routes are added to. */
+  readonly api: apigw.HttpApi;
   /** Must equal EVENT_SOURCES.intake in lambdas/shared/events.ts. */
   readonly intakeEventSource: string;
   /** Must equal EVENT_SOURCES.orders in lambdas/shared/events.ts. */
   readonly ordersEventSource: string;
 }
 
-/** The order lifecycle: orders table, the queue that buffers Order Received, the starter and the workflow. */
+/** Detail-types the orders context applies to its table, in the order they usually arrive. */
+const APPLIED_EVENTS = ['Order Received', 'Order Updated', 'Order Cancelled', 'Order Rejected', 'Payment Captured', 'Payment Failed', 'Order Accepted'];
+
+/**
+ * The order lifecycle: the orders table, the queue that buffers intake events, the function that
+ * applies them (newest version wins, mode and kill switch decide the route), the workflow, the
+ * legacy hand-off queue and the status API.
+ */
 export class OrdersStack extends Stack {
   public readonly ordersTable: dynamodb.Table;
   public readonly orderLifecycle: sfn.StateMachine;
   public readonly intake: EventRuleToQueue;
+  public readonly legacyHandoff: DurableQueue;
 
   constructor(scope: Construct, id: string, props: OrdersStackProps) {
     super(scope, id, props);
     const { config } = props;
 
-    this.ordersTable = new dynamodb.Table(this, 'OrdersTable', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: config.protectData,
-      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    this.ordersTable = new DataTable(this, 'Orders', { tableName: ordersTableName(config.name), protectData: config.protectData }).table;
 
     const validateOrder = new ServiceFunction(this, 'ValidateOrder', {
       entry: 'lambdas/orders/validate-order.ts',
@@ -69,7 +78,7 @@ export class OrdersStack extends Stack {
     const workflowRole = this.orderLifecycle.role;
     workflowRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:UpdateItem'],
         resources: [this.ordersTable.tableArn],
       }),
     );
@@ -84,30 +93,88 @@ export class OrdersStack extends Stack {
       reason: 'grantInvoke also allows the function\'s versions and aliases (ARN suffix :*), which Lambda invoke may target',
     });
 
-    this.intake = new EventRuleToQueue(this, 'OrderReceived', {
+    // The old process consumes this queue; legacy-mode orders (and shadow ones, for comparison) go here.
+    this.legacyHandoff = new DurableQueue(this, 'LegacyHandoff', { visibilityTimeout: Duration.minutes(5), maxReceiveCount: 10 });
+
+    this.intake = new EventRuleToQueue(this, 'OrderEvents', {
       bus: props.bus,
-      description: 'Order Received → the order-lifecycle starter (the queue absorbs bursts)',
-      eventPattern: { source: [props.intakeEventSource], detailType: ['Order Received'] },
+      description: 'Order and payment events → the function that applies them (the queue absorbs bursts)',
+      eventPattern: { source: [props.intakeEventSource, props.ordersEventSource], detailType: APPLIED_EVENTS },
       visibilityTimeout: Duration.seconds(60),
       maxReceiveCount: 5,
     });
 
-    const starter = new ServiceFunction(this, 'StartOrderLifecycle', {
-      entry: 'lambdas/orders/start-order-lifecycle.ts',
+    const applyOrderEvent = new ServiceFunction(this, 'ApplyOrderEvent', {
+      entry: 'lambdas/orders/apply-order-event.ts',
       serviceName: 'orders',
-      description: 'Starts one order-lifecycle execution per order, named <brand>-<orderId>',
+      description: 'Applies order and payment events (newest wins), routes new orders by mode and kill switch, starts one execution per order',
       logRetentionDays: config.logRetentionDays,
       timeout: Duration.seconds(10),
-      environment: { ORDER_LIFECYCLE_STATE_MACHINE_ARN: this.orderLifecycle.stateMachineArn },
+      environment: {
+        ORDERS_TABLE_NAME: this.ordersTable.tableName,
+        CONFIG_TABLE_NAME: props.configTable.tableName,
+        ORDER_LIFECYCLE_STATE_MACHINE_ARN: this.orderLifecycle.stateMachineArn,
+        LEGACY_HANDOFF_QUEUE_URL: this.legacyHandoff.queue.queueUrl,
+      },
     });
-    this.orderLifecycle.grantStartExecution(starter.role);
-    starter.function.addEventSource(
+    this.ordersTable.grantReadWriteData(applyOrderEvent.role);
+    props.configTable.grantReadData(applyOrderEvent.role);
+    this.legacyHandoff.queue.grantSendMessages(applyOrderEvent.role);
+    this.orderLifecycle.grantStartExecution(applyOrderEvent.role);
+    applyOrderEvent.function.addEventSource(
       new SqsEventSource(this.intake.queue.queue, {
         batchSize: 10,
         maxBatchingWindow: Duration.seconds(1),
+        // The burst buffer: however fast webhooks arrive, at most this many batches reach the workflow at once.
         maxConcurrency: Math.max(2, config.starterMaxConcurrency),
         reportBatchItemFailures: true,
       }),
     );
+
+    const trackingKey = new secretsmanager.Secret(this, 'TrackingLinkKey', {
+      secretName: `order-automation/${config.name}/tracking-link-key`,
+      description: 'HMAC key that signs customer order-tracking links; rotating it invalidates links already sent',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(trackingKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating the tracking-link key breaks every link already sent to customers, so it is rotated by hand after a notice period',
+    });
+
+    const statusEnvironment = {
+      ORDERS_TABLE_NAME: this.ordersTable.tableName,
+      TRACKING_LINK_KEY_SECRET: trackingKey.secretName,
+    };
+    const getOrderStatus = new ServiceFunction(this, 'GetOrderStatus', {
+      entry: 'lambdas/orders/get-order-status.ts',
+      serviceName: 'orders',
+      description: 'GET /orders/{brand}/{orderId} for ops: the canonical order, its state and its timeline',
+      logRetentionDays: config.logRetentionDays,
+      environment: statusEnvironment,
+    });
+    const trackOrder = new ServiceFunction(this, 'TrackOrder', {
+      entry: 'lambdas/orders/track-order.ts',
+      serviceName: 'orders',
+      description: 'GET /track/{token} for customers: one order, minimal personal data, behind a signed link',
+      logRetentionDays: config.logRetentionDays,
+      environment: statusEnvironment,
+    });
+    for (const fn of [getOrderStatus, trackOrder]) {
+      this.ordersTable.grantReadData(fn.role);
+      trackingKey.grantRead(fn.role);
+    }
+
+    props.api.addRoutes({
+      path: '/orders/{brand}/{orderId}',
+      methods: [apigw.HttpMethod.GET],
+      integration: new HttpLambdaIntegration('GetOrderStatusIntegration', getOrderStatus.function),
+      authorizer: new HttpIamAuthorizer(),
+    });
+    props.api.addRoutes({
+      path: '/track/{token}',
+      methods: [apigw.HttpMethod.GET],
+      integration: new HttpLambdaIntegration('TrackOrderIntegration', trackOrder.function),
+    });
   }
 }

@@ -20,20 +20,22 @@ export class OrderAutomationStage extends Stage {
   constructor(scope: Construct, id: string, props: OrderAutomationStageProps) {
     super(scope, id, props);
     const { config } = props;
-    this.platform = new PlatformStack(this, 'Platform', { config, description: 'Event bus and archive' });
+    this.platform = new PlatformStack(this, 'Platform', { config, description: 'Event bus, archive and config table' });
     this.intake = new IntakeStack(this, 'Intake', {
       config,
       bus: this.platform.bus,
       brands: BRANDS,
       eventSource: EVENT_SOURCES.intake,
-      description: 'Storefront and payment webhooks',
+      description: 'Storefront and payment webhooks, raw archive',
     });
     this.orders = new OrdersStack(this, 'Orders', {
       config,
       bus: this.platform.bus,
+      configTable: this.platform.configTable,
+      api: this.intake.api,
       intakeEventSource: EVENT_SOURCES.intake,
       ordersEventSource: EVENT_SOURCES.orders,
-      description: 'Order lifecycle workflow',
+      description: 'Order lifecycle workflow, legacy hand-off and status API',
     });
   }
 }

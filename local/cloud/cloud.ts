@@ -17,6 +17,7 @@ import { LocalEndpoint } from './endpoint.ts';
 import { EventBridgeService } from './eventbridge/service.ts';
 import { LocalLambdaRuntime } from './lambda/index.ts';
 import { generateSecretString, SecretsManagerService, type GenerateSecretString } from './secrets/secrets-manager.ts';
+import { startLocalS3 } from './s3/local-s3.ts';
 import { SqsEventSourceMapping } from './sqs/event-source-mapping.ts';
 import { SqsService } from './sqs/service.ts';
 import { StepFunctionsService } from './stepfunctions/index.ts';
@@ -68,6 +69,7 @@ interface LocalCloudParts {
   readonly apiUrl: string;
   readonly endpointUrl: string;
   readonly dynamoDbEndpoint: string;
+  readonly s3Endpoint: string;
   /** Seconds from the start of boot until the API answered. */
   readonly bootSeconds: number;
   readonly mappings: readonly SqsEventSourceMapping[];
@@ -86,6 +88,7 @@ export class LocalCloud {
   readonly apiUrl: string;
   readonly endpointUrl: string;
   readonly dynamoDbEndpoint: string;
+  readonly s3Endpoint: string;
   readonly bootSeconds: number;
   private readonly mappings: readonly SqsEventSourceMapping[];
   private readonly faults: Map<string, number>;
@@ -102,6 +105,7 @@ export class LocalCloud {
     this.apiUrl = parts.apiUrl;
     this.endpointUrl = parts.endpointUrl;
     this.dynamoDbEndpoint = parts.dynamoDbEndpoint;
+    this.s3Endpoint = parts.s3Endpoint;
     this.bootSeconds = parts.bootSeconds;
     this.mappings = parts.mappings;
     this.faults = parts.faults;
@@ -136,6 +140,13 @@ export class LocalCloud {
       for (const table of byType('AWS::DynamoDB::Table')) {
         await createTableFromTemplate(dynamoDb, table.name, table.properties as unknown as TableProperties);
       }
+
+      // Objects live beside the logs and, like them, start empty at every boot.
+      const s3Directory = `${logDir.replace(/\/$/, '')}-s3`;
+      rmSync(s3Directory, { recursive: true, force: true });
+      const s3 = await startLocalS3({ directory: s3Directory, logger });
+      closers.push(() => s3.stop());
+      for (const bucket of byType('AWS::S3::Bucket')) await s3.createBucket(bucket.name);
 
       const secrets = new SecretsManagerService();
       for (const secret of byType('AWS::SecretsManager::Secret')) {
@@ -176,6 +187,7 @@ export class LocalCloud {
             ...p.Environment?.Variables,
             AWS_ENDPOINT_URL: endpointUrl,
             AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+            AWS_ENDPOINT_URL_S3: s3.endpoint,
           },
           timeoutSeconds: p.Timeout ?? 3,
           memorySizeMb: p.MemorySize ?? 128,
@@ -318,6 +330,7 @@ export class LocalCloud {
         apiUrl,
         endpointUrl,
         dynamoDbEndpoint: dynamo.endpoint,
+        s3Endpoint: s3.endpoint,
         bootSeconds: (Date.now() - started) / 1000,
         mappings,
         closers,
@@ -414,12 +427,12 @@ async function startHttpApis(
     .filter((resource) => resource.type === 'AWS::ApiGatewayV2::Route')
     .map((route) => {
       const p = route.properties as { RouteKey: string; Target: string; AuthorizationType?: string };
-      if (p.AuthorizationType && p.AuthorizationType !== 'NONE') {
+      if (p.AuthorizationType && p.AuthorizationType !== 'NONE' && p.AuthorizationType !== 'AWS_IAM') {
         throw new UnsupportedTemplateError(route.stackName, route.logicalId, `AuthorizationType ${p.AuthorizationType}`);
       }
       const functionArn = integrations.get(p.Target.replace(/^integrations\//, ''));
       if (!functionArn) throw new UnsupportedTemplateError(route.stackName, route.logicalId, `route target ${p.Target}`);
-      return { routeKey: p.RouteKey, functionArn };
+      return { routeKey: p.RouteKey, functionArn, authorization: (p.AuthorizationType ?? 'NONE') as 'NONE' | 'AWS_IAM' };
     });
   const stage = resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Stage');
   const settings = (stage?.properties as { DefaultRouteSettings?: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number } } | undefined)?.DefaultRouteSettings;

@@ -7,6 +7,7 @@ import type { LocalCloud } from '../../local/cloud/cloud.ts';
 import { shopifySecretFor } from '../../local/demo.ts';
 import { deliverShopifyWebhook } from '../../local/simulators/shopify/webhook-sender.ts';
 import { parseDetail } from '../../lambdas/shared/events.ts';
+import { ordersTableName } from '../../lib/constructs/data-table.ts';
 import { aShopifyOrder } from '../helpers/shopify-order.ts';
 import { bootTestCloud, LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
 
@@ -39,7 +40,7 @@ function send(body: string, options: { webhookId?: string; signature?: string } 
 
 async function orderItem(orderId: string) {
   const { Item } = await dynamo.send(
-    new GetItemCommand({ TableName: cloud.physicalName('AWS::DynamoDB::Table', 'OrdersTable/Resource'), Key: { pk: { S: `ORDER#${BRAND}#${orderId}` }, sk: { S: 'ORDER' } } }),
+    new GetItemCommand({ TableName: ordersTableName('dev'), Key: { pk: { S: `ORDER#${BRAND}#${orderId}` }, sk: { S: 'ORDER' } } }),
   );
   return Item;
 }
@@ -69,13 +70,13 @@ describe('a signed Shopify order, end to end on the local cloud', () => {
     await cloud.idle();
 
     expect(response.status).toBe(200);
-    expect(JSON.parse(response.body)).toEqual({ accepted: true, orderId: order.id });
+    expect(JSON.parse(response.body)).toMatchObject({ accepted: true, orderId: order.id, topic: 'orders/create' });
     const item = await orderItem(order.id);
     expect(item?.status?.S).toBe('ACCEPTED');
     expect(item?.version?.N).toBe('2');
     const [accepted] = archivedFor(order.id, 'Order Accepted');
     expect(accepted?.source).toBe('order-automation.orders');
-    expect(parseDetail('Order Accepted', accepted?.detail)).toMatchObject({ brand: BRAND, orderId: order.id, version: 2 });
+    expect(parseDetail('Order Accepted', accepted?.detail)).toMatchObject({ brand: BRAND, orderId: order.id, version: 2, mode: 'live' });
   });
 
   it('delivered three times gives one order and one execution', async () => {
@@ -117,7 +118,7 @@ describe('a signed Shopify order, end to end on the local cloud', () => {
   });
 
   it('whose queue target keeps failing is retried, then kept in the target DLQ', async () => {
-    const rule = cloud.resource('AWS::Events::Rule', 'OrderReceived/Rule/Resource');
+    const rule = cloud.resource('AWS::Events::Rule', 'OrderEvents/Rule/Resource');
     const [target] = rule.properties.Targets as { Arn: string; RetryPolicy: { MaximumRetryAttempts: number }; DeadLetterConfig: { Arn: string } }[];
     cloud.failNextDeliveries(target!.Arn, target!.RetryPolicy.MaximumRetryAttempts + 1);
     const order = newOrder();

@@ -67,7 +67,7 @@ describe('booting a template the local cloud does not support', () => {
       queue.Properties.FifoQueue = true;
     });
     await expect(LocalCloud.boot({ assemblyDir, logger: silentLogger, logDir: join(assemblyDir, 'logs') })).rejects.toThrow(
-      /dev-Orders\/OrderReceived\w+: property FifoQueue of AWS::SQS::Queue is not supported by the local cloud/,
+      /dev-Orders\/\w+: property FifoQueue of AWS::SQS::Queue is not supported by the local cloud/,
     );
   });
 

@@ -1,12 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
-/** How long a fetched secret is trusted; a rotated Shopify secret is picked up within this time. */
+/** How long a fetched secret is trusted; a rotated secret is picked up within this time. */
 const CACHE_TTL_MS = 5 * 60 * 1000;
 
 /**
- * Reads each brand's Shopify app secret from Secrets Manager by name (`<prefix><brand>`) and
- * caches it per warm container. A missing secret means the brand is unknown; that answer is cached
- * too, so a flood of requests for a made-up brand does not become a flood of API calls.
+ * Reads each brand's webhook secret from Secrets Manager by name (`<prefix><brand>`) and caches
+ * it per warm container. A missing secret means the brand is unknown; that answer is cached too,
+ * so a flood of requests for a made-up brand does not become a flood of API calls.
  */
 export class BrandSecrets {
   private readonly cache = new Map<string, { value: string | undefined; expiresAt: number }>();
@@ -18,7 +18,7 @@ export class BrandSecrets {
   ) {}
 
   /** The brand's secret, or undefined when the brand has none. */
-  async shopifySecret(brand: string): Promise<string | undefined> {
+  async secretFor(brand: string): Promise<string | undefined> {
     const cached = this.cache.get(brand);
     if (cached && cached.expiresAt > this.now()) return cached.value;
     const value = await this.fetch(`${this.secretNamePrefix}${brand}`);

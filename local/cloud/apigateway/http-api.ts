@@ -8,6 +8,8 @@ export interface HttpRoute {
   /** `POST /webhooks/shopify/{brand}` or `$default`. */
   readonly routeKey: string;
   readonly functionArn: string;
+  /** `AWS_IAM` routes need a SigV4-signed request. @default 'NONE' */
+  readonly authorization?: 'NONE' | 'AWS_IAM';
 }
 
 export interface HttpApiOptions {
@@ -105,6 +107,10 @@ export class LocalHttpApi {
       this.accessLog({ requestId, routeKey: match?.route.routeKey ?? '-', status, latencyMs: Date.now() - started });
     };
     if (!match) return send(404, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Not Found' }));
+    // The signature itself is not verified locally (there are no IAM users); an unsigned request is refused as on AWS.
+    if (match.route.authorization === 'AWS_IAM' && !/^AWS4-HMAC-SHA256 Credential=/.test(String(request.headers.authorization ?? ''))) {
+      return send(403, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Forbidden' }));
+    }
     if (!this.takeToken()) return send(429, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Too Many Requests' }));
 
     const body = await readBody(request);

@@ -10,6 +10,8 @@ export interface ResourceTypeSpec {
   readonly noLocalEffect?: Readonly<Record<string, string>>;
   /** The property holding the resource's physical name, when the template may set it. */
   readonly nameProperty?: string;
+  /** How CloudFormation would name it when the template does not; default `<stack>-<logicalId>`. */
+  readonly generatedName?: (stackName: string, logicalId: string) => string;
   /** `Ref` of the resource. */
   ref(name: string, endpointUrl: string): string;
   /** `Fn::GetAtt` attributes. */
@@ -95,6 +97,25 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeSpec>> = {
       QueueName: (name) => name,
       QueueUrl: (name, endpointUrl) => `${endpointUrl}/${LOCAL_ACCOUNT}/${name}`,
     },
+  },
+  'AWS::S3::Bucket': {
+    honoured: ['BucketName'],
+    noLocalEffect: {
+      BucketEncryption: ENCRYPTION,
+      LifecycleConfiguration: 'objects do not expire locally; the rules are checked on the template',
+      PublicAccessBlockConfiguration: 'the local S3 listens on loopback only',
+    },
+    nameProperty: 'BucketName',
+    // Bucket names are lower case; CloudFormation generates them that way too.
+    generatedName: (stackName, logicalId) => `${stackName}-${logicalId}`.toLowerCase().slice(0, 63),
+    ref: (name) => name,
+    attributes: { Arn: (name) => `arn:aws:s3:::${name}`, DomainName: (name) => `${name}.s3.amazonaws.com`, RegionalDomainName: (name) => `${name}.s3.${LOCAL_REGION}.amazonaws.com` },
+  },
+  'AWS::S3::BucketPolicy': {
+    honoured: [],
+    noLocalEffect: { Bucket: NOT_ENFORCED_IAM, PolicyDocument: NOT_ENFORCED_IAM },
+    ref: (name) => name,
+    attributes: {},
   },
   'AWS::SQS::QueuePolicy': {
     honoured: [],

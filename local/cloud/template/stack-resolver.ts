@@ -69,7 +69,8 @@ export function resolveStacks(stacks: readonly StackArtifact[], endpointUrl: str
       const resource = template.Resources[logicalId]!;
       const spec = specOf(stackName, logicalId, resource.Type);
       const declared = spec.nameProperty ? resource.Properties?.[spec.nameProperty] : undefined;
-      const name = declared === undefined ? `${stackName}-${logicalId}` : String(resolveIntrinsics(declared, context, logicalId));
+      const generated = spec.generatedName?.(stackName, logicalId) ?? `${stackName}-${logicalId}`;
+      const name = declared === undefined ? generated : String(resolveIntrinsics(declared, context, logicalId));
       names.set(logicalId, name);
       resolving.delete(logicalId);
       return name;

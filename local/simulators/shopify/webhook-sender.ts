@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { signShopifyBody } from '../../../lambdas/intake/domain/shopify-signature.ts';
 
+/** The order topics the simulator builds bodies for; any other string is sent as given. */
+export type ShopifyOrderTopic = 'orders/create' | 'orders/updated' | 'orders/paid' | 'orders/cancelled';
+
 export interface ShopifyDelivery {
   readonly apiUrl: string;
   readonly brand: string;
   readonly shopDomain: string;
   readonly secret: string;
-  readonly topic?: string;
+  /** @default 'orders/create' */
+  readonly topic?: ShopifyOrderTopic | (string & {});
   readonly body: string;
   /** Reuse to simulate Shopify's retry of the same delivery. @default random */
   readonly webhookId?: string;
   readonly eventId?: string;
+  /**
+   * When the event happened (X-Shopify-Triggered-At). A retry keeps the original time, so set it
+   * to deliver events out of order the way Shopify can. @default now
+   */
+  readonly triggeredAt?: Date;
   /** Override the signature, to simulate a forged or corrupted delivery. */
   readonly signature?: string;
 }
@@ -18,6 +27,9 @@ export interface ShopifyDelivery {
 export interface DeliveryResult {
   readonly status: number;
   readonly body: string;
+  /** The ids the delivery carried, to match it with what the receiver logged. */
+  readonly webhookId: string;
+  readonly eventId: string;
 }
 
 /**
@@ -25,6 +37,8 @@ export interface DeliveryResult {
  * HMAC-SHA256 of the exact body bytes, keyed with the app secret.
  */
 export async function deliverShopifyWebhook(delivery: ShopifyDelivery): Promise<DeliveryResult> {
+  const webhookId = delivery.webhookId ?? randomUUID();
+  const eventId = delivery.eventId ?? randomUUID();
   const response = await fetch(`${delivery.apiUrl}/webhooks/shopify/${encodeURIComponent(delivery.brand)}`, {
     method: 'POST',
     headers: {
@@ -32,14 +46,30 @@ export async function deliverShopifyWebhook(delivery: ShopifyDelivery): Promise<
       'x-shopify-topic': delivery.topic ?? 'orders/create',
       'x-shopify-shop-domain': delivery.shopDomain,
       'x-shopify-api-version': '2026-10',
-      'x-shopify-webhook-id': delivery.webhookId ?? randomUUID(),
-      'x-shopify-event-id': delivery.eventId ?? randomUUID(),
-      'x-shopify-triggered-at': new Date().toISOString(),
+      'x-shopify-webhook-id': webhookId,
+      'x-shopify-event-id': eventId,
+      'x-shopify-triggered-at': (delivery.triggeredAt ?? new Date()).toISOString(),
       'x-shopify-hmac-sha256': delivery.signature ?? signShopifyBody(Buffer.from(delivery.body), delivery.secret),
     },
     body: delivery.body,
     // Shopify abandons a delivery after 5 s.
     signal: AbortSignal.timeout(5000),
   });
-  return { status: response.status, body: await response.text() };
+  return { status: response.status, body: await response.text(), webhookId, eventId };
+}
+
+/**
+ * A retry storm: the same delivery `copies` times at once, with one webhook id, one event id and
+ * one trigger time, as when Shopify retries a delivery whose first attempt is still in flight.
+ * Resolves with every copy's result, in send order; rejects if any copy gets no answer.
+ */
+export async function deliverWithDuplicates(delivery: ShopifyDelivery, copies: number): Promise<DeliveryResult[]> {
+  if (!Number.isInteger(copies) || copies < 1) throw new RangeError(`copies must be a positive integer, not ${copies}`);
+  const same: ShopifyDelivery = {
+    ...delivery,
+    webhookId: delivery.webhookId ?? randomUUID(),
+    eventId: delivery.eventId ?? randomUUID(),
+    triggeredAt: delivery.triggeredAt ?? new Date(),
+  };
+  return Promise.all(Array.from({ length: copies }, () => deliverShopifyWebhook(same)));
 }

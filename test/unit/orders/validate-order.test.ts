@@ -5,7 +5,7 @@ import { validateOrder } from '../../../lambdas/orders/domain/validate-order.ts'
 import { aShopifyOrder } from '../../helpers/shopify-order.ts';
 
 const now = new Date('2026-11-28T10:00:00Z');
-const anOrder = (overrides: Parameters<typeof aShopifyOrder>[0] = {}) => mapShopifyOrder('saffron-threads', aShopifyOrder(overrides));
+const anOrder = (overrides: Parameters<typeof aShopifyOrder>[0] = {}) => mapShopifyOrder('saffron-threads', aShopifyOrder(overrides)).order;
 
 describe('validate order', () => {
   it('accepts a well-formed Indian order and dates the outcome', () => {
@@ -15,7 +15,19 @@ describe('validate order', () => {
   it('rejects a 4-digit PIN with the field ops must fix', () => {
     const order = anOrder();
     const result = validateOrder({ ...order, shippingAddress: { ...order.shippingAddress, postalCode: '1100' } }, now);
-    expect(result).toMatchObject({ valid: false, reasons: [{ field: 'shippingAddress.postalCode', message: '"1100" is not a valid IN postal code' }] });
+    expect(result).toMatchObject({ valid: false, reasons: [{ field: 'shippingAddress.postalCode', message: expect.stringContaining('"1100" is not') }] });
+  });
+
+  it('rejects a PIN of the right shape that does not exist', () => {
+    const order = anOrder();
+    const result = validateOrder({ ...order, shippingAddress: { ...order.shippingAddress, postalCode: '000000' } }, now);
+    expect(result.reasons.map((reason) => reason.field)).toEqual(['shippingAddress.postalCode']);
+  });
+
+  it('accepts a discounted order whose total is below the list price of its lines', () => {
+    const order = anOrder();
+    const list = order.lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
+    expect(validateOrder({ ...order, discountMinor: 10_000, totalMinor: list - 10_000 }, now).valid).toBe(true);
   });
 
   it('rejects a currency that is not the shipping country\'s', () => {

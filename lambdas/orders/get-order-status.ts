@@ -1,0 +1,36 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { requiredEnv } from '#shared/environment';
+import { logger } from '#shared/observability';
+import { OrdersTable } from './adapters/orders-table.ts';
+import { TrackingKey } from './adapters/tracking-key.ts';
+import { opsView, type StoredOrder } from './domain/order-view.ts';
+import { createTrackingToken } from './domain/tracking-link.ts';
+
+const orders = new OrdersTable(requiredEnv('ORDERS_TABLE_NAME'));
+const trackingKey = new TrackingKey(requiredEnv('TRACKING_LINK_KEY_SECRET'));
+
+const reply = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+/**
+ * GET /orders/{brand}/{orderId}, from API Gateway with IAM authorization (ops only).
+ * Answers the canonical order, its state, route and mode, payment, timeline and a tracking link.
+ */
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const brand = event.pathParameters?.brand ?? '';
+  const orderId = event.pathParameters?.orderId ?? '';
+  logger.appendKeys({ brand, orderId });
+  const item = await orders.get(brand, orderId);
+  if (!item) return reply(404, { error: 'order_not_found', message: `no order ${orderId} for brand ${brand}` });
+  const stored: StoredOrder = {
+    ...item,
+    order: item.order ? JSON.parse(item.order) : undefined,
+    payment: item.payment ? JSON.parse(item.payment) : undefined,
+    rejectionReasons: typeof item.rejectionReasons === 'string' ? JSON.parse(item.rejectionReasons) : undefined,
+  };
+  const token = createTrackingToken(await trackingKey.value(), { brand, orderId }, new Date());
+  return reply(200, opsView(stored, await orders.timeline(brand, orderId), `/track/${token}`));
+}
