@@ -3,6 +3,7 @@ import { LocalCloud } from './cloud/cloud.ts';
 import type { LocalLogger } from './cloud/contracts.ts';
 import { runDemo } from './demo.ts';
 import { synthesizeStage } from './synth.ts';
+import { writeLocalEndpoints } from '../bin/ops/targets.ts';
 
 const positiveInteger = (value: string) => {
   const parsed = Number(value);
@@ -43,11 +44,14 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void shutdown(130));
   process.once('SIGTERM', () => void shutdown(143));
 
+  writeLocalEndpoints({ api: cloud.apiUrl, endpoint: cloud.endpointUrl, dynamodb: cloud.dynamoDbEndpoint, s3: cloud.s3Endpoint });
   console.log(`  booted in ${cloud.bootSeconds.toFixed(1)} s`);
-  console.log(`  HTTP API        ${cloud.apiUrl}  (POST /webhooks/shopify/{brand})`);
+  console.log(`  HTTP API        ${cloud.apiUrl}  (POST /webhooks/shopify|razorpay/{brand}, GET /orders/{brand}/{id}, GET /track/{token})`);
   console.log(`  AWS endpoint    ${cloud.endpointUrl}  (AWS_ENDPOINT_URL for the AWS CLI/SDK)`);
   console.log(`  DynamoDB Local  ${cloud.dynamoDbEndpoint}`);
+  console.log(`  S3              ${cloud.s3Endpoint}  (raw webhook archive)`);
   console.log('  function logs   .local/logs/');
+  console.log('  ops             npm run ops -- --local modes | kill-switch on|off | brand-mode <brand> <mode>');
 
   let allExpected = true;
   if (options.orders > 0) {

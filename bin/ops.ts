@@ -1,0 +1,52 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Command } from 'commander';
+import { ENVIRONMENT_NAMES } from '../lib/config/environments.ts';
+import { describeModes, setBrandMode, setKillSwitch, type Target } from './ops/config-commands.ts';
+import { clientSettings } from './ops/targets.ts';
+
+/**
+ * Operations commands, for the local cloud (`--local`) or a deployed environment (AWS
+ * credentials from the usual chain). `npm run ops -- --help` lists them.
+ */
+const program = new Command()
+  .name('npm run ops --')
+  .option('--env <name>', `environment: ${ENVIRONMENT_NAMES.join(', ')}`, 'dev')
+  .option('--local', 'talk to the local cloud started by `npm start` instead of AWS')
+  .option('--region <region>', 'AWS region of the environment', process.env.AWS_REGION ?? 'ap-south-1');
+
+function target(): Target {
+  const { env, local, region } = program.opts<{ env: string; local?: boolean; region: string }>();
+  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(env)) throw new Error(`unknown environment "${env}"`);
+  return { environment: env, client: new DynamoDBClient(clientSettings({ local: local === true, region }, 'dynamodb')) };
+}
+
+program
+  .command('kill-switch')
+  .description('on: every new order goes to the legacy process; off: brands run in their modes')
+  .argument('<state>', 'on or off')
+  .option('--reason <text>', 'why, for whoever reads `modes` next', '')
+  .action(async (state: string, options: { reason: string }) => {
+    if (state !== 'on' && state !== 'off') throw new Error(`expected "on" or "off", received "${state}"`);
+    console.log(await setKillSwitch(target(), state === 'on', options.reason));
+  });
+
+program
+  .command('brand-mode')
+  .description('set a brand to legacy, shadow or live')
+  .argument('<brand>')
+  .argument('<mode>', 'legacy | shadow | live')
+  .action(async (brand: string, mode: string) => {
+    console.log(await setBrandMode(target(), brand, mode));
+  });
+
+program
+  .command('modes')
+  .description('show the kill switch and every brand\'s mode')
+  .action(async () => {
+    for (const line of await describeModes(target())) console.log(line);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
