@@ -43,6 +43,9 @@ export interface LocalCloudOptions {
   readonly eventRetryBaseDelayMs?: number;
 }
 
+/** Worker threads per function when the template reserves no concurrency. */
+const LOCAL_WORKERS_PER_FUNCTION = 4;
+
 const DYNAMODB_ACTIONS: Record<string, new (input: never) => ddb.DynamoDBClient extends never ? never : object> = {
   putItem: ddb.PutItemCommand,
   getItem: ddb.GetItemCommand,
@@ -191,9 +194,11 @@ export class LocalCloud {
           },
           timeoutSeconds: p.Timeout ?? 3,
           memorySizeMb: p.MemorySize ?? 128,
-          maxConcurrency: p.ReservedConcurrentExecutions,
+          // More workers than a laptop has cores add cold starts, not throughput; a burst queues instead.
+          maxConcurrency: p.ReservedConcurrentExecutions ?? LOCAL_WORKERS_PER_FUNCTION,
         });
       }
+      await Promise.all(byType('AWS::Lambda::Function').map((fn) => lambda.warm(fn.name)));
 
       // Targets can start executions and executions can put events: the two services refer to each other.
       const late: { stepFunctions?: StepFunctionsService } = {};

@@ -25,7 +25,7 @@ export interface FoundResource<P = Record<string, unknown>> {
   readonly stack: StackName;
   readonly template: Template;
   readonly logicalId: string;
-  /** e.g. `dev/Orders/OrderReceived/Rule/Resource` */
+  /** e.g. `dev/Orders/OrderEvents/Rule/Resource` */
   readonly path: string;
   readonly properties: P;
 }
@@ -92,17 +92,37 @@ export function synthStage(name: EnvironmentName = 'dev'): SynthesizedStage {
   return result;
 }
 
+type Resources = Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown>; readonly Metadata?: Record<string, unknown> }>;
+type Outputs = Record<string, { readonly Value: unknown; readonly Export?: { readonly Name?: unknown } }>;
+
+function found<P>(name: StackName, template: Template, logicalId: string, resource: Resources[string]): FoundResource<P> {
+  return {
+    stack: name,
+    template,
+    logicalId,
+    path: (resource.Metadata?.['aws:cdk:path'] as string | undefined) ?? `${name}/${logicalId}`,
+    properties: (resource.Properties ?? {}) as P,
+  };
+}
+
 /** Every resource of `type` across the stage's stacks. */
 export function resourcesOfType<P = Record<string, unknown>>(synth: SynthesizedStage, type: string): FoundResource<P>[] {
   return synth.stacks.flatMap(({ name, template }) =>
-    Object.entries(template.findResources(type)).map(([logicalId, resource]) => ({
-      stack: name,
-      template,
-      logicalId,
-      path: (resource.Metadata?.['aws:cdk:path'] as string | undefined) ?? `${name}/${logicalId}`,
-      properties: (resource.Properties ?? {}) as P,
-    })),
+    Object.entries(template.findResources(type)).map(([logicalId, resource]) => found<P>(name, template, logicalId, resource as Resources[string])),
   );
+}
+
+/**
+ * The one resource of `type` whose construct path ends with `pathSuffix` (e.g.
+ * `/ApplyOrderEvent/Function/Resource`); throws when there is none or more than one, so a renamed
+ * construct fails the test that looks for it instead of silently checking nothing.
+ */
+export function resourceAt<P = Record<string, unknown>>(synth: SynthesizedStage, type: string, pathSuffix: string): FoundResource<P> {
+  const matches = resourcesOfType<P>(synth, type).filter((resource) => resource.path.endsWith(pathSuffix));
+  if (matches.length !== 1) {
+    throw new Error(`expected one ${type} at *${pathSuffix}, found ${matches.length}: ${matches.map((m) => m.path).join(', ') || 'none'}`);
+  }
+  return matches[0] as FoundResource<P>;
 }
 
 /** The logical id a `{ Ref }` or `{ Fn::GetAtt }` points at, or undefined for anything else. */
@@ -119,6 +139,41 @@ export function referencedLogicalId(value: unknown): string | undefined {
 export function referencedType(template: Template, value: unknown): string | undefined {
   const id = referencedLogicalId(value);
   if (!id) return undefined;
-  const resources = template.toJSON().Resources as Record<string, { Type: string }> | undefined;
+  const resources = template.toJSON().Resources as Resources | undefined;
   return resources?.[id]?.Type;
+}
+
+/**
+ * The resource that `value`, written in `stack`'s template, points at: a `{ Ref }` or
+ * `{ Fn::GetAtt }` in that stack, or a `{ Fn::ImportValue }` of another stack's export, followed
+ * to the resource behind the export. Undefined for literals and pseudo parameters.
+ */
+export function resolveReference(synth: SynthesizedStage, stack: StackName, value: unknown): FoundResource | undefined {
+  const importName = typeof value === 'object' && value !== null ? (value as { 'Fn::ImportValue'?: unknown })['Fn::ImportValue'] : undefined;
+  if (typeof importName === 'string') {
+    for (const { name, template } of synth.stacks) {
+      const outputs = (template.toJSON().Outputs ?? {}) as Outputs;
+      const output = Object.values(outputs).find((candidate) => candidate.Export?.Name === importName);
+      if (output) return resolveReference(synth, name, output.Value);
+    }
+    return undefined;
+  }
+  const id = referencedLogicalId(value);
+  const owner = synth.stacks.find(({ name }) => name === stack);
+  const resource = id && owner ? (owner.template.toJSON().Resources as Resources | undefined)?.[id] : undefined;
+  return id && owner && resource ? found(stack, owner.template, id, resource) : undefined;
+}
+
+/**
+ * A policy `Resource` entry in words: the construct path of what it points at, with any literal
+ * suffix a `Fn::Join` adds (`…/RawArchive/Resource/shopify/*`, `…/Function/Resource:*`), or the
+ * literal itself (`*`). Reads across stacks, so a grant on an imported table names that table.
+ */
+export function describeArn(synth: SynthesizedStage, stack: StackName, value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = typeof value === 'object' && value !== null ? (value as { 'Fn::Join'?: unknown })['Fn::Join'] : undefined;
+  if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) {
+    return (join[1] as unknown[]).map((part) => describeArn(synth, stack, part)).join('');
+  }
+  return resolveReference(synth, stack, value)?.path ?? JSON.stringify(value);
 }

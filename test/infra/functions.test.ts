@@ -5,7 +5,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../lib/constructs/service-function.ts';
-import { assemblyOutdir, referencedLogicalId, referencedType, synthStage, type StackName } from '../helpers/synth-stage.ts';
+import { brandSecretPrefix } from '../../lib/config/brands.ts';
+import { assemblyOutdir, describeArn, referencedLogicalId, referencedType, resourceAt, synthStage, type StackName } from '../helpers/synth-stage.ts';
 
 interface FunctionProperties {
   readonly Runtime?: string;
@@ -69,12 +70,60 @@ const functions = synth.stacks.flatMap(({ name, template }) =>
 );
 
 describe('Lambda functions', () => {
-  it('finds the three functions of the stage', () => {
+  it('finds the six functions of the stage', () => {
     expect(functions.map((f) => f.path).sort()).toEqual([
+      'dev/Intake/ReceiveRazorpayWebhook/Function/Resource',
       'dev/Intake/ReceiveShopifyWebhook/Function/Resource',
-      'dev/Orders/StartOrderLifecycle/Function/Resource',
+      'dev/Orders/ApplyOrderEvent/Function/Resource',
+      'dev/Orders/GetOrderStatus/Function/Resource',
+      'dev/Orders/TrackOrder/Function/Resource',
       'dev/Orders/ValidateOrder/Function/Resource',
     ]);
+  });
+
+  describe.each([
+    ['shopify', 'ReceiveShopifyWebhook'],
+    ['razorpay', 'ReceiveRazorpayWebhook'],
+  ] as const)('the %s webhook function (%s)', (source, id) => {
+    const webhook = () => resourceAt<FunctionProperties & { Timeout?: number }>(synth, 'AWS::Lambda::Function', `/Intake/${id}/Function/Resource`);
+
+    it('answers inside the senders\' 5 s limit', () => {
+      expect(webhook().properties.Timeout).toBe(4);
+    });
+
+    it(`is wired to its own source: the ${source} secret prefix, the raw archive, the idempotency table and the bus`, () => {
+      const { stack, properties } = webhook();
+      const variables = properties.Environment?.Variables ?? {};
+      expect(variables).toMatchObject({ ENVIRONMENT_NAME: 'dev', BRAND_SECRET_PREFIX: brandSecretPrefix('dev', source) });
+      expect(describeArn(synth, stack, variables.RAW_ARCHIVE_BUCKET)).toBe('dev/Intake/RawArchive/Resource');
+      expect(describeArn(synth, stack, variables.IDEMPOTENCY_TABLE_NAME)).toBe('dev/Intake/Idempotency/Table/Resource');
+      expect(describeArn(synth, stack, variables.EVENT_BUS_NAME)).toBe('dev/Platform/Bus/Resource');
+    });
+  });
+
+  it('ApplyOrderEvent is wired to the orders and config tables, the workflow and the legacy hand-off queue', () => {
+    const { stack, properties } = resourceAt<FunctionProperties>(synth, 'AWS::Lambda::Function', '/Orders/ApplyOrderEvent/Function/Resource');
+    const variables = properties.Environment?.Variables ?? {};
+    expect(
+      Object.fromEntries(
+        ['ORDERS_TABLE_NAME', 'CONFIG_TABLE_NAME', 'ORDER_LIFECYCLE_STATE_MACHINE_ARN', 'LEGACY_HANDOFF_QUEUE_URL'].map((name) => [name, describeArn(synth, stack, variables[name])]),
+      ),
+    ).toEqual({
+      ORDERS_TABLE_NAME: 'dev/Orders/Orders/Table/Resource',
+      CONFIG_TABLE_NAME: 'dev/Platform/Config/Table/Resource',
+      ORDER_LIFECYCLE_STATE_MACHINE_ARN: 'dev/Orders/OrderLifecycle/Resource',
+      LEGACY_HANDOFF_QUEUE_URL: 'dev/Orders/LegacyHandoff/Queue/Resource',
+    });
+  });
+
+  it.each(['GetOrderStatus', 'TrackOrder'])('%s is wired to the orders table and the tracking-link key', (id) => {
+    const { stack, properties } = resourceAt<FunctionProperties>(synth, 'AWS::Lambda::Function', `/Orders/${id}/Function/Resource`);
+    const variables = properties.Environment?.Variables ?? {};
+    expect(describeArn(synth, stack, variables.ORDERS_TABLE_NAME)).toBe('dev/Orders/Orders/Table/Resource');
+    // The secret's name, which CloudFormation cuts out of the secret's ARN at deploy time.
+    const trackingKey = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Orders/TrackingLinkKey/Resource');
+    expect(trackingKey.properties.Name).toBe('order-automation/dev/tracking-link-key');
+    expect(JSON.stringify(variables.TRACKING_LINK_KEY_SECRET)).toContain(JSON.stringify({ Ref: trackingKey.logicalId }));
   });
 
   describe.each(functions)('$path', ({ stack, template, properties }) => {

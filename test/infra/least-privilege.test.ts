@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BRANDS } from '../../lib/config/brands.ts';
+import { BRANDS, brandSecretName, type WebhookSource } from '../../lib/config/brands.ts';
 import { EVENT_SOURCES } from '../../lambdas/shared/events.ts';
-import { referencedLogicalId, resourcesOfType, synthStage, type StackName } from '../helpers/synth-stage.ts';
+import { describeArn, referencedLogicalId, resourceAt, resourcesOfType, synthStage, type StackName } from '../helpers/synth-stage.ts';
 
 interface Statement {
   readonly Effect: 'Allow' | 'Deny';
@@ -57,6 +57,61 @@ for (const role of resourcesOfType<{ Policies?: { PolicyDocument: PolicyDocument
 }
 const allows = statements.filter(({ statement }) => statement.Effect === 'Allow');
 
+const WEBHOOK_SOURCES: readonly WebhookSource[] = ['shopify', 'razorpay'];
+const WEBHOOK_FUNCTION: Record<WebhookSource, string> = { shopify: 'ReceiveShopifyWebhook', razorpay: 'ReceiveRazorpayWebhook' };
+const SECRET_READ = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+const DYNAMODB_READ = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+];
+const DYNAMODB_READ_WRITE = [...DYNAMODB_READ, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
+
+/** The execution role of the ServiceFunction with construct id `id`, found through the function. */
+function roleOf(id: string) {
+  const fn = resourceAt<{ Role: unknown }>(synth, 'AWS::Lambda::Function', `/${id}/Function/Resource`);
+  const role = referencedLogicalId(fn.properties.Role);
+  if (!role) throw new Error(`${fn.path}: Role ${JSON.stringify(fn.properties.Role)} is not a role of the stack`);
+  return { logicalId: role, stack: fn.stack };
+}
+
+/** The brand secrets of one webhook source, found by name: `order-automation/dev/<source>/<brand>`. */
+function brandSecrets(source: WebhookSource) {
+  const names = new Set(BRANDS.map((brand) => brandSecretName('dev', source, brand.id)));
+  return resourcesOfType<{ Name?: string }>(synth, 'AWS::SecretsManager::Secret').filter((secret) => names.has(secret.properties.Name ?? ''));
+}
+
+/**
+ * Everything a role is allowed, as `{ resource: sorted actions }`: each resource named by its
+ * construct path (see describeArn), with ` if <condition>` appended when the grant is conditional.
+ * Deny statements would make this picture incomplete, so they fail the lookup.
+ */
+function grantsOf(roleId: string): Record<string, string[]> {
+  const grants: Record<string, Set<string>> = {};
+  for (const { stack, path, roleIds, statement } of statements.filter(({ roleIds }) => roleIds.includes(roleId))) {
+    if (statement.Effect !== 'Allow') throw new Error(`${path}: unexpected ${statement.Effect} statement on ${roleId}`);
+    if (roleIds.length !== 1) throw new Error(`${path}: a policy shared by ${roleIds.join(', ')}`);
+    const condition = statement.Condition ? ` if ${JSON.stringify(statement.Condition)}` : '';
+    for (const resource of asList(statement.Resource)) {
+      const key = `${describeArn(synth, stack, resource)}${condition}`;
+      grants[key] = new Set([...(grants[key] ?? []), ...asList(statement.Action)]);
+    }
+  }
+  return Object.fromEntries(Object.entries(grants).map(([resource, actions]) => [resource, [...actions].sort()]));
+}
+
+/** Paths of the secrets `roleId` may read. */
+function secretsReadBy(roleId: string): string[] {
+  return Object.entries(grantsOf(roleId))
+    .filter(([, actions]) => actions.some((action) => action.startsWith('secretsmanager:')))
+    .map(([resource]) => resource);
+}
+
 describe('least privilege', () => {
   it('finds the policies to check', () => {
     expect(allows.length).toBeGreaterThan(10);
@@ -84,9 +139,16 @@ describe('least privilege', () => {
 
   it('lets each publisher put events on the bus only under its own source', () => {
     const putEvents = allows.filter(({ statement }) => asList(statement.Action).includes('events:PutEvents'));
-    expect(putEvents.map(({ stack, statement }) => ({ stack, source: statement.Condition?.StringEquals?.['events:source'] }))).toEqual([
-      { stack: 'intake', source: EVENT_SOURCES.intake },
-      { stack: 'orders', source: EVENT_SOURCES.orders },
+    const publishers = putEvents.map(({ stack, path, statement }) => ({
+      stack,
+      path,
+      bus: asList(statement.Resource).map((resource) => describeArn(synth, stack, resource)),
+      source: statement.Condition?.StringEquals?.['events:source'],
+    }));
+    expect(publishers.sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { stack: 'intake', path: 'dev/Intake/ReceiveRazorpayWebhook/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.intake },
+      { stack: 'intake', path: 'dev/Intake/ReceiveShopifyWebhook/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.intake },
+      { stack: 'orders', path: 'dev/Orders/OrderLifecycle/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.orders },
     ]);
     for (const { path, statement } of putEvents) {
       expect(Object.keys(statement.Condition ?? {}), `${path}: PutEvents conditions`).toEqual(['StringEquals']);
@@ -94,25 +156,112 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets the intake function read its brands\' Shopify secrets and no other secret; nothing else reads secrets', () => {
-    const [webhookFunction] = resourcesOfType<{ Role: unknown }>(synth, 'AWS::Lambda::Function').filter((fn) =>
-      fn.path.endsWith('/ReceiveShopifyWebhook/Function/Resource'),
-    );
-    const intakeRoleId = referencedLogicalId(webhookFunction?.properties.Role);
-    expect(intakeRoleId, 'intake function role').toBeDefined();
+  describe.each(WEBHOOK_SOURCES)('the %s webhook function', (source) => {
+    const role = roleOf(WEBHOOK_FUNCTION[source]);
+    const other = WEBHOOK_SOURCES.find((candidate) => candidate !== source) as WebhookSource;
 
-    const brandSecretIds = resourcesOfType<{ Name: string }>(synth, 'AWS::SecretsManager::Secret')
-      .filter((secret) => BRANDS.some((brand) => secret.properties.Name === `order-automation/dev/shopify/${brand.id}`))
-      .map((secret) => secret.logicalId);
-    expect(brandSecretIds).toHaveLength(BRANDS.length);
+    it(`reads the ${BRANDS.length} ${source} brand secrets, and no other secret`, () => {
+      expect(BRANDS).toHaveLength(14);
+      expect(brandSecrets(source)).toHaveLength(BRANDS.length);
+      const readable = secretsReadBy(role.logicalId).sort();
+      expect(readable).toEqual(brandSecrets(source).map((secret) => secret.path).sort());
+      expect(readable.filter((path) => brandSecrets(other).some((secret) => secret.path === path))).toEqual([]);
+    });
 
+    it(`may PutObject only under ${source}/ in the raw archive, and do nothing else with S3`, () => {
+      const s3 = allows.filter(({ roleIds, statement }) => roleIds.includes(role.logicalId) && asList(statement.Action).some((a) => a.startsWith('s3:')));
+      expect(s3.map(({ stack, statement }) => ({ actions: asList(statement.Action), resources: asList(statement.Resource).map((r) => describeArn(synth, stack, r)) }))).toEqual([
+        { actions: ['s3:PutObject'], resources: [`dev/Intake/RawArchive/Resource/${source}/*`] },
+      ]);
+    });
+  });
+
+  it('lets only the webhook functions touch the raw archive', () => {
+    const s3 = allows.filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('s3:')));
+    expect(s3.map(({ path }) => path).sort()).toEqual([
+      'dev/Intake/ReceiveRazorpayWebhook/Role/DefaultPolicy/Resource',
+      'dev/Intake/ReceiveShopifyWebhook/Role/DefaultPolicy/Resource',
+    ]);
+  });
+
+  it('lets each role read only its own secrets: webhook functions their source\'s brand secrets, the status functions the tracking-link key; nothing else reads secrets', () => {
     const secretGrants = allows.filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('secretsmanager:')));
-    for (const { path, roleIds, statement } of secretGrants) {
-      expect(roleIds, `${path}: who may read secrets`).toEqual([intakeRoleId]);
+    for (const { path, statement } of secretGrants) {
       expect(asList(statement.Action).sort(), path).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     }
-    const readable = secretGrants.flatMap(({ statement }) => asList(statement.Resource).map((resource) => referencedLogicalId(resource) ?? JSON.stringify(resource)));
-    expect(readable.sort()).toEqual([...brandSecretIds].sort());
+    const readers = Object.fromEntries([...new Set(secretGrants.flatMap(({ roleIds }) => roleIds))].map((roleId) => [roleId, secretsReadBy(roleId).sort()]));
+    const trackingKey = resourceAt(synth, 'AWS::SecretsManager::Secret', '/TrackingLinkKey/Resource');
+    expect(readers).toEqual({
+      [roleOf('ReceiveShopifyWebhook').logicalId]: brandSecrets('shopify').map((secret) => secret.path).sort(),
+      [roleOf('ReceiveRazorpayWebhook').logicalId]: brandSecrets('razorpay').map((secret) => secret.path).sort(),
+      [roleOf('GetOrderStatus').logicalId]: [trackingKey.path],
+      [roleOf('TrackOrder').logicalId]: [trackingKey.path],
+    });
+  });
+
+  it('holds no secret but the 2 × 14 brand secrets and the tracking-link key', () => {
+    const names = resourcesOfType<{ Name?: string }>(synth, 'AWS::SecretsManager::Secret').map((secret) => secret.properties.Name);
+    expect(names.sort()).toEqual(
+      [...WEBHOOK_SOURCES.flatMap((source) => BRANDS.map((brand) => brandSecretName('dev', source, brand.id))), 'order-automation/dev/tracking-link-key'].sort(),
+    );
+    expect(new Set(names).size).toBe(2 * 14 + 1);
+  });
+
+  describe('exact grants of each role: resource → actions', () => {
+    const ordersTable = 'dev/Orders/Orders/Table/Resource';
+    const ownLogs = (id: string) => ({ [`dev/${id}/Logs/Resource`]: ['logs:CreateLogStream', 'logs:PutLogEvents'] });
+    const xray = { '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'] };
+    const bus = (source: string) => `dev/Platform/Bus/Resource if ${JSON.stringify({ StringEquals: { 'events:source': source } })}`;
+    const trackingKey = () => resourceAt(synth, 'AWS::SecretsManager::Secret', '/TrackingLinkKey/Resource').path;
+
+    it.each(WEBHOOK_SOURCES)('Receive %s webhook', (source) => {
+      const id = `Intake/${WEBHOOK_FUNCTION[source]}`;
+      expect(grantsOf(roleOf(WEBHOOK_FUNCTION[source]).logicalId)).toEqual({
+        ...ownLogs(id),
+        ...xray,
+        [bus(EVENT_SOURCES.intake)]: ['events:PutEvents'],
+        [`dev/Intake/RawArchive/Resource/${source}/*`]: ['s3:PutObject'],
+        'dev/Intake/Idempotency/Table/Resource': DYNAMODB_READ_WRITE,
+        ...Object.fromEntries(brandSecrets(source).map((secret) => [secret.path, SECRET_READ])),
+      });
+    });
+
+    it('ApplyOrderEvent: reads and writes the orders table, reads the config table, sends to the legacy hand-off, starts executions, consumes its queue', () => {
+      expect(grantsOf(roleOf('ApplyOrderEvent').logicalId)).toEqual({
+        ...ownLogs('Orders/ApplyOrderEvent'),
+        ...xray,
+        [ordersTable]: DYNAMODB_READ_WRITE,
+        'dev/Platform/Config/Table/Resource': DYNAMODB_READ,
+        'dev/Orders/LegacyHandoff/Queue/Resource': ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        'dev/Orders/OrderLifecycle/Resource': ['states:StartExecution'],
+        'dev/Orders/OrderEvents/Buffer/Queue/Resource': ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      });
+    });
+
+    it.each(['GetOrderStatus', 'TrackOrder'])('%s: reads the orders table and the tracking-link key, nothing more', (id) => {
+      expect(grantsOf(roleOf(id).logicalId)).toEqual({
+        ...ownLogs(`Orders/${id}`),
+        ...xray,
+        [ordersTable]: DYNAMODB_READ,
+        [trackingKey()]: SECRET_READ,
+      });
+    });
+
+    it('ValidateOrder: only its logs and traces', () => {
+      expect(grantsOf(roleOf('ValidateOrder').logicalId)).toEqual({ ...ownLogs('Orders/ValidateOrder'), ...xray });
+    });
+
+    it('the order-lifecycle workflow: only UpdateItem on the orders table, invoking ValidateOrder and publishing as the orders source', () => {
+      const workflow = resourceAt<{ RoleArn: unknown }>(synth, 'AWS::StepFunctions::StateMachine', '/OrderLifecycle/Resource');
+      const validateOrder = 'dev/Orders/ValidateOrder/Function/Resource';
+      expect(grantsOf(referencedLogicalId(workflow.properties.RoleArn) as string)).toEqual({
+        '*': [...RESOURCE_WILDCARD_ACTIONS].sort(),
+        [ordersTable]: ['dynamodb:UpdateItem'],
+        [validateOrder]: ['lambda:InvokeFunction'],
+        [`${validateOrder}:*`]: ['lambda:InvokeFunction'],
+        [bus(EVENT_SOURCES.orders)]: ['events:PutEvents'],
+      });
+    });
   });
 
   it('attaches no managed policy to any role (every permission above is all a role has)', () => {

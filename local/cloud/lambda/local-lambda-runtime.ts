@@ -135,6 +135,11 @@ export class LocalLambdaRuntime implements LambdaInvoker {
   }
 
   /** Stops every worker and abandons pending event retries. */
+  /** Cold-starts `count` workers of the function now, so its first invocations find them warm. */
+  async warm(functionArnOrName: string, count = 1): Promise<void> {
+    await this.lookup(functionArnOrName).pool.warm(count);
+  }
+
   async close(): Promise<void> {
     this.shutdown.abort();
     const closed = new Error('the local Lambda runtime is closed');
