@@ -50,11 +50,10 @@ describe('kill switch during a burst', () => {
       expect(response.status).toBe(200);
       sent.push({ id: String(order.id), sentAt });
     };
-    let next = 0;
 
     // Act: a burst, the flip while orders keep arriving, then another burst after the window.
     await Promise.all(orders.slice(0, 10).map(send));
-    next = 10;
+    let next = 10;
     const flippedAt = Date.now();
     await setKillSwitch({ environment: 'dev', client: dynamo }, true, 'e2e: legacy takes over mid-sale');
     while (Date.now() - flippedAt < TAKES_EFFECT_WITHIN_MS && next < orders.length - 10) {
