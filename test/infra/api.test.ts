@@ -1,39 +1,78 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { referencedLogicalId, referencedType, resourcesOfType, synthStage } from '../helpers/synth-stage.ts';
+import { describeArn, referencedLogicalId, referencedType, resolveReference, resourceAt, resourcesOfType, synthStage } from '../helpers/synth-stage.ts';
 
 interface RouteProperties {
   readonly RouteKey: string;
+  readonly AuthorizationType?: string;
+  readonly AuthorizerId?: unknown;
   readonly Target?: { readonly 'Fn::Join'?: [string, unknown[]] };
+}
+interface PermissionProperties {
+  readonly Action?: string;
+  readonly Principal?: string;
+  readonly FunctionName?: unknown;
+  readonly SourceArn?: { readonly 'Fn::Join'?: [string, unknown[]] };
 }
 
 const synth = synthStage('dev');
 const { intake } = synth;
-const [webhookFunction] = resourcesOfType(synth, 'AWS::Lambda::Function').filter((fn) => fn.path.endsWith('/ReceiveShopifyWebhook/Function/Resource'));
-const webhookFunctionId = webhookFunction?.logicalId as string;
 
-describe('webhook API', () => {
-  it('exposes POST /webhooks/shopify/{brand}, proxied with payload 2.0 to the intake function', () => {
-    const routes = resourcesOfType<RouteProperties>(synth, 'AWS::ApiGatewayV2::Route').filter((r) => r.properties.RouteKey === 'POST /webhooks/shopify/{brand}');
-    expect(routes).toHaveLength(1);
-    // Target is `integrations/<integration id>`.
-    const [prefix, integration] = routes[0]?.properties.Target?.['Fn::Join']?.[1] ?? [];
-    expect(prefix).toBe('integrations/');
-    expect(referencedType(intake, integration)).toBe('AWS::ApiGatewayV2::Integration');
-    expect(intake.toJSON().Resources[referencedLogicalId(integration) as string].Properties).toMatchObject({
-      IntegrationType: 'AWS_PROXY',
-      PayloadFormatVersion: '2.0',
-      IntegrationUri: { 'Fn::GetAtt': [webhookFunctionId, 'Arn'] },
+/** Every route the API serves: who handles it, and who may call it. */
+const ROUTES = [
+  { routeKey: 'POST /webhooks/shopify/{brand}', fn: 'dev/Intake/ReceiveShopifyWebhook/Function/Resource', auth: 'NONE', why: 'Shopify signs with HMAC, verified in the function' },
+  { routeKey: 'POST /webhooks/razorpay/{brand}', fn: 'dev/Intake/ReceiveRazorpayWebhook/Function/Resource', auth: 'NONE', why: 'Razorpay signs with HMAC, verified in the function' },
+  { routeKey: 'GET /orders/{brand}/{orderId}', fn: 'dev/Orders/GetOrderStatus/Function/Resource', auth: 'AWS_IAM', why: 'ops call it with SigV4 credentials' },
+  { routeKey: 'GET /track/{token}', fn: 'dev/Orders/TrackOrder/Function/Resource', auth: 'NONE', why: 'customers open a signed link' },
+] as const;
+
+const routes = resourcesOfType<RouteProperties>(synth, 'AWS::ApiGatewayV2::Route');
+const permissions = resourcesOfType<PermissionProperties>(synth, 'AWS::Lambda::Permission');
+
+/** The integration a route's `integrations/<id>` target points at. */
+function integrationOf(route: RouteProperties) {
+  const [prefix, integration] = route.Target?.['Fn::Join']?.[1] ?? [];
+  expect(prefix).toBe('integrations/');
+  expect(referencedType(intake, integration)).toBe('AWS::ApiGatewayV2::Integration');
+  return intake.toJSON().Resources[referencedLogicalId(integration) as string].Properties as { IntegrationType: string; PayloadFormatVersion: string; IntegrationUri: unknown };
+}
+
+describe('HTTP API', () => {
+  it('serves exactly the two webhook routes, the status route and the tracking route, all on the one API', () => {
+    expect(routes.map((route) => route.properties.RouteKey).sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
+    intake.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    expect(routes.every((route) => route.stack === 'intake')).toBe(true);
+  });
+
+  describe.each(ROUTES)('$routeKey', ({ routeKey, fn, auth, why }) => {
+    const route = () => routes.find((candidate) => candidate.properties.RouteKey === routeKey) as (typeof routes)[number];
+
+    it(`is proxied with payload 2.0 to ${fn.split('/')[2]}`, () => {
+      const integration = integrationOf(route().properties);
+      expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+      // Order routes live on the intake API but integrate functions of the orders stack, through its exports.
+      expect(describeArn(synth, 'intake', integration.IntegrationUri)).toBe(fn);
+      expect(resolveReference(synth, 'intake', integration.IntegrationUri)?.stack).toBe(fn.startsWith('dev/Orders/') ? 'orders' : 'intake');
+    });
+
+    it(`authorizes with ${auth} (${why})`, () => {
+      expect(route().properties.AuthorizationType).toBe(auth);
+      expect(route().properties.AuthorizerId, 'no custom or JWT authorizer').toBeUndefined();
+    });
+
+    it('lets API Gateway invoke its function for this route only', () => {
+      const path = routeKey.split(' ')[1] as string;
+      const invokers = permissions.filter((permission) => describeArn(synth, permission.stack, permission.properties.FunctionName) === fn);
+      expect(invokers).toHaveLength(1);
+      const [permission] = invokers;
+      expect(permission?.properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+      const sourceArn = permission?.properties.SourceArn?.['Fn::Join']?.[1] ?? [];
+      expect(sourceArn).toContainEqual({ Ref: resourceAt(synth, 'AWS::ApiGatewayV2::Api', '/Intake/Api/Resource').logicalId });
+      expect(sourceArn.at(-1)).toBe(`/*/*${path}`);
     });
   });
 
-  it('lets API Gateway invoke the intake function for that route only', () => {
-    intake.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      Principal: 'apigateway.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': [webhookFunctionId, 'Arn'] },
-      SourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/\\*/\\*/webhooks/shopify/\\{brand\\}$')])] },
-    });
+  it('lets API Gateway invoke no function but those behind a route', () => {
+    expect(permissions.map((permission) => describeArn(synth, permission.stack, permission.properties.FunctionName)).sort()).toEqual(ROUTES.map((route) => route.fn).sort());
   });
 
   it('logs every request of the stage to a log group kept for the environment retention', () => {
@@ -47,11 +86,9 @@ describe('webhook API', () => {
   });
 
   it('throttles the stage so a burst cannot exhaust account concurrency', () => {
-    intake.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
-    });
-    const [stage] = resourcesOfType<{ DefaultRouteSettings: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number } }>(synth, 'AWS::ApiGatewayV2::Stage');
-    expect(stage?.properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
-    expect(stage?.properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThanOrEqual(stage?.properties.DefaultRouteSettings.ThrottlingRateLimit ?? Infinity);
+    const [stage] = resourcesOfType<{ DefaultRouteSettings?: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number } }>(synth, 'AWS::ApiGatewayV2::Stage');
+    const settings = stage?.properties.DefaultRouteSettings;
+    expect(settings?.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(settings?.ThrottlingBurstLimit).toBeGreaterThanOrEqual(settings?.ThrottlingRateLimit ?? Infinity);
   });
 });

@@ -7,6 +7,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRANDS, brandSecretName } from '../../lib/config/brands.ts';
 
 interface ValidationReport {
   readonly pluginReports: {
@@ -24,7 +25,7 @@ interface Manifest {
     string,
     {
       readonly type: string;
-      readonly properties?: { readonly directoryName?: string };
+      readonly properties?: { readonly directoryName?: string; readonly templateFile?: string };
       readonly metadata?: Record<string, MetadataEntry[]>;
       readonly additionalMetadataFile?: string;
     }
@@ -85,7 +86,40 @@ const failures = (report: ValidationReport) => report.pluginReports.filter((plug
  * The AwsSolutions rules this design accepts somewhere, each for a reason given where it is
  * acknowledged. Acknowledging a new rule is a design decision: add it here on purpose.
  */
-const ACCEPTED_RULES = ['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3'];
+const ACCEPTED_RULES = ['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-S1', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3'];
+
+/**
+ * What one acknowledgement decides: the rule and its finding, except that wildcards on different
+ * object-key prefixes of one resource (`<Bucket.Arn>/shopify/*`, `<Bucket.Arn>/razorpay/*`) are one
+ * decision, taken once per webhook source. Any other difference in the finding is another decision.
+ */
+const decision = (ruleId: string) => ruleId.replace(/(\.Arn>\/)[^/\]]+(\/\*\])$/, '$1<prefix>$2');
+
+interface AssemblyResource {
+  readonly type: string;
+  readonly logicalId: string;
+  /** As acknowledgements record it: the L2 construct, e.g. `/dev/Intake/RawArchive`. */
+  readonly constructPath: string;
+  readonly properties: Record<string, unknown>;
+}
+
+/** Every resource of the stacks in a cloud assembly, nested stage assemblies included. */
+function resourcesIn(directory: string): AssemblyResource[] {
+  const manifest = readJson<Manifest>(join(directory, 'manifest.json'));
+  return Object.values(manifest.artifacts ?? {}).flatMap((artifact): AssemblyResource[] => {
+    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) return resourcesIn(join(directory, artifact.properties.directoryName));
+    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) return [];
+    const template = readJson<{ Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, string> }> }>(
+      join(directory, artifact.properties.templateFile),
+    );
+    return Object.entries(template.Resources).map(([logicalId, resource]) => ({
+      type: resource.Type,
+      logicalId,
+      constructPath: `/${(resource.Metadata?.['aws:cdk:path'] ?? logicalId).replace(/\/Resource$/, '')}`,
+      properties: resource.Properties ?? {},
+    }));
+  });
+}
 
 const workDir = mkdtempSync(join(tmpdir(), 'order-automation-cdk-nag-'));
 const cliOut = join(workDir, 'cli');
@@ -152,10 +186,10 @@ describe('cdk-nag on the real entry point', () => {
       }
     });
 
-    it('never reuse one blanket reason for different rules', () => {
+    it('never reuse one blanket reason for different rules or findings', () => {
       const rulesByReason = new Map<string, Set<string>>();
       for (const { ruleId, reason } of acknowledgements()) {
-        rulesByReason.set(String(reason), (rulesByReason.get(String(reason)) ?? new Set()).add(ruleId));
+        rulesByReason.set(String(reason), (rulesByReason.get(String(reason)) ?? new Set()).add(decision(ruleId)));
       }
       const blanket = [...rulesByReason].filter(([, rules]) => rules.size > 1).map(([reason, rules]) => `${[...rules].join(', ')}: ${reason}`);
       expect(blanket).toEqual([]);
@@ -164,6 +198,61 @@ describe('cdk-nag on the real entry point', () => {
     it('only concern the rules the design accepts', () => {
       const rules = new Set(acknowledgements().map(({ ruleId }) => ruleId.replace(/\[.*$/, '')));
       expect([...rules].sort()).toEqual(ACCEPTED_RULES);
+    });
+
+    /** Acknowledgements of one rule (the finding in brackets included), as `path → reason`. */
+    const acknowledged = (matches: (ruleId: string) => boolean) =>
+      Object.fromEntries(
+        acknowledgements()
+          .filter(({ ruleId }) => matches(ruleId))
+          .map(({ path, ruleId, reason }) => [`${path} ${ruleId}`, reason]),
+      );
+
+    it('accept server access logging off (S1) on the raw archive bucket only', () => {
+      expect(Object.keys(acknowledged((rule) => rule === 'AwsSolutions-S1'))).toEqual(['/dev/Intake/RawArchive AwsSolutions-S1']);
+    });
+
+    it('accept a wildcard on the raw archive only under each webhook function\'s own prefix (IAM5)', () => {
+      const buckets = resourcesIn(cliOut).filter((resource) => resource.type === 'AWS::S3::Bucket');
+      expect(buckets.map((bucket) => bucket.constructPath)).toEqual(['/dev/Intake/RawArchive']);
+      const bucket = buckets[0]?.logicalId as string;
+      const onArchive = acknowledged((rule) => rule.startsWith('AwsSolutions-IAM5[') && rule.includes(`<${bucket}.Arn>`));
+      expect(Object.keys(onArchive).sort()).toEqual([
+        `/dev/Intake/ReceiveRazorpayWebhook/Role AwsSolutions-IAM5[Resource::<${bucket}.Arn>/razorpay/*]`,
+        `/dev/Intake/ReceiveShopifyWebhook/Role AwsSolutions-IAM5[Resource::<${bucket}.Arn>/shopify/*]`,
+      ]);
+      for (const [where, reason] of Object.entries(onArchive)) expect(reason, where).toMatch(/PutObject/);
+    });
+
+    it('accept no rotation Lambda (SMG4) on exactly the 2 × 14 brand secrets, each naming its own issuer, and the tracking-link key', () => {
+      const secretPath = new Map(
+        resourcesIn(cliOut)
+          .filter((resource) => resource.type === 'AWS::SecretsManager::Secret')
+          .map((secret) => [secret.properties.Name, secret.constructPath]),
+      );
+      const issuers = { shopify: 'Shopify', razorpay: 'Razorpay' } as const;
+      /** Acknowledgement key → what its reason must say, and must not. */
+      const expected = new Map<string, { says: RegExp; never?: RegExp }>([
+        ...(['shopify', 'razorpay'] as const).flatMap((source) => {
+          const other = source === 'shopify' ? 'razorpay' : 'shopify';
+          return BRANDS.map(
+            (brand) =>
+              [
+                `${secretPath.get(brandSecretName('dev', source, brand.id))} AwsSolutions-SMG4`,
+                { says: new RegExp(`\\b${issuers[source]}\\b`), never: new RegExp(`\\b${issuers[other]}\\b`) },
+              ] as const,
+          );
+        }),
+        [`${secretPath.get('order-automation/dev/tracking-link-key')} AwsSolutions-SMG4`, { says: /tracking-link key/ }],
+      ]);
+      expect(expected.size).toBe(2 * 14 + 1);
+      const actual = acknowledged((rule) => rule === 'AwsSolutions-SMG4');
+      expect(Object.keys(actual).sort()).toEqual([...expected.keys()].sort());
+      for (const [where, reason] of Object.entries(actual)) {
+        const { says, never } = expected.get(where) ?? { says: /$^/ };
+        expect(reason, where).toMatch(says);
+        if (never) expect(reason, where).not.toMatch(never);
+      }
     });
   });
 

@@ -1,6 +1,14 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { referencedLogicalId, referencedType, resourcesOfType, synthStage } from '../helpers/synth-stage.ts';
+import {
+  describeArn,
+  referencedLogicalId,
+  referencedType,
+  resourceAt,
+  resourcesOfType,
+  synthStage,
+  type FoundResource,
+  type SynthesizedStage,
+} from '../helpers/synth-stage.ts';
 
 interface QueueProperties {
   readonly SqsManagedSseEnabled?: boolean;
@@ -16,38 +24,134 @@ interface EventSourceMappingProperties {
   readonly ScalingConfig?: { readonly MaximumConcurrency?: number };
 }
 
+interface TableProperties {
+  readonly TableName?: string;
+  readonly KeySchema?: { readonly AttributeName: string; readonly KeyType: string }[];
+  readonly AttributeDefinitions?: { readonly AttributeName: string; readonly AttributeType: string }[];
+  readonly TimeToLiveSpecification?: { readonly AttributeName?: string; readonly Enabled?: boolean };
+}
+interface BucketProperties {
+  readonly BucketEncryption?: { readonly ServerSideEncryptionConfiguration?: { readonly ServerSideEncryptionByDefault?: { readonly SSEAlgorithm?: string } }[] };
+  readonly PublicAccessBlockConfiguration?: Record<string, boolean>;
+  readonly LifecycleConfiguration?: { readonly Rules?: Record<string, unknown>[] };
+}
+
 const dev = synthStage('dev');
+const staging = synthStage('staging');
 const prod = synthStage('prod');
 const FOURTEEN_DAYS = 14 * 24 * 3600;
 
-describe('orders table', () => {
-  it('bills per request, keeps point-in-time recovery and encrypts at rest', () => {
+const tableAt = (synth: SynthesizedStage, pathSuffix: string) => resourceAt<TableProperties>(synth, 'AWS::DynamoDB::Table', pathSuffix);
+/** The CloudFormation resource itself, with DeletionPolicy and UpdateReplacePolicy. */
+const resourceOf = (found: FoundResource<unknown>) => (found.template.toJSON().Resources as Record<string, Record<string, unknown>>)[found.logicalId] ?? {};
+
+describe('DynamoDB tables', () => {
+  it('finds the config, orders and idempotency tables, and no other', () => {
+    expect(resourcesOfType(dev, 'AWS::DynamoDB::Table').map((table) => table.path).sort()).toEqual([
+      'dev/Intake/Idempotency/Table/Resource',
+      'dev/Orders/Orders/Table/Resource',
+      'dev/Platform/Config/Table/Resource',
+    ]);
+    dev.platform.resourceCountIs('AWS::DynamoDB::Table', 1);
+    dev.intake.resourceCountIs('AWS::DynamoDB::Table', 1);
     dev.orders.resourceCountIs('AWS::DynamoDB::Table', 1);
-    dev.orders.hasResourceProperties('AWS::DynamoDB::Table', {
+  });
+
+  it.each(resourcesOfType(dev, 'AWS::DynamoDB::Table').map((table) => [table.path, table] as const))('%s bills per request, keeps point-in-time recovery and encrypts at rest', (_path, table) => {
+    expect(table.properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     });
   });
 
-  it('can be torn down in dev', () => {
-    dev.orders.hasResource('AWS::DynamoDB::Table', { Properties: Match.objectLike({ DeletionProtectionEnabled: false }), DeletionPolicy: 'Delete' });
+  it.each([
+    ['dev', dev],
+    ['prod', prod],
+  ] as const)('the %s config and orders tables have the names the ops CLI uses, keyed pk/sk', (name, synth) => {
+    const key = { KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }] };
+    expect(tableAt(synth, '/Platform/Config/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-config`, ...key });
+    expect(tableAt(synth, '/Orders/Orders/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-orders`, ...key });
   });
 
-  it('is protected from deletion, and retained, in prod', () => {
-    prod.orders.hasResource('AWS::DynamoDB::Table', {
-      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+  it('the idempotency table has the Powertools layout: key `id` only, items expire by `expiration`', () => {
+    const { properties } = tableAt(dev, '/Intake/Idempotency/Table/Resource');
+    expect(properties.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(properties.AttributeDefinitions).toEqual([{ AttributeName: 'id', AttributeType: 'S' }]);
+    expect(properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+    expect(properties.TableName, 'generated: no tool outside the stack needs it').toBeUndefined();
+  });
+
+  it.each(['/Platform/Config/Table/Resource', '/Orders/Orders/Table/Resource', '/Intake/Idempotency/Table/Resource'])('%s can be torn down in dev', (path) => {
+    expect(resourceOf(tableAt(dev, path))).toMatchObject({ Properties: expect.objectContaining({ DeletionProtectionEnabled: false }), DeletionPolicy: 'Delete' });
+  });
+
+  it.each(['/Platform/Config/Table/Resource', '/Orders/Orders/Table/Resource'])('%s is protected from deletion, and retained, in prod', (path) => {
+    expect(resourceOf(tableAt(prod, path))).toMatchObject({
+      Properties: expect.objectContaining({ DeletionProtectionEnabled: true }),
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
+  });
+
+  it('the idempotency table stays disposable in prod: it only holds 48 h of delivery ids that expire anyway', () => {
+    expect(resourceOf(tableAt(prod, '/Intake/Idempotency/Table/Resource'))).toMatchObject({
+      Properties: expect.objectContaining({ DeletionProtectionEnabled: false }),
+      DeletionPolicy: 'Delete',
+    });
+  });
+});
+
+describe('raw webhook archive', () => {
+  const bucketOf = (synth: SynthesizedStage) => resourceAt<BucketProperties>(synth, 'AWS::S3::Bucket', '/Intake/RawArchive/Resource');
+
+  it('is the only bucket', () => {
+    expect(resourcesOfType(dev, 'AWS::S3::Bucket').map((bucket) => bucket.path)).toEqual(['dev/Intake/RawArchive/Resource']);
+  });
+
+  it('encrypts with S3-managed keys and blocks every kind of public access', () => {
+    const { properties } = bucketOf(dev);
+    expect(properties.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+  });
+
+  it('refuses every request not made over TLS, and its policy allows nothing', () => {
+    const bucket = bucketOf(dev);
+    const policies = resourcesOfType<{ Bucket: unknown; PolicyDocument: { Statement: Record<string, unknown>[] } }>(dev, 'AWS::S3::BucketPolicy').filter(
+      (policy) => referencedLogicalId(policy.properties.Bucket) === bucket.logicalId,
+    );
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        Resource: [{ 'Fn::GetAtt': [bucket.logicalId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket.logicalId, 'Arn'] }, '/*']] }],
+      },
+    ]);
+  });
+
+  it.each([
+    ['dev', 30, dev, []],
+    ['staging', 90, staging, [{ Id: 'infrequent-access-after-30-days', Status: 'Enabled', Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }]],
+    ['prod', 730, prod, [{ Id: 'infrequent-access-after-30-days', Status: 'Enabled', Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }]],
+  ] as const)('keeps %s webhooks %i days, moving them to infrequent access after 30 days only when kept past 60', (_name, days, synth, transitions) => {
+    expect(synth.config.rawArchiveRetentionDays).toBe(days);
+    expect(bucketOf(synth).properties.LifecycleConfiguration?.Rules).toEqual([{ Id: 'expire-raw-webhooks', Status: 'Enabled', ExpirationInDays: days }, ...transitions]);
+  });
+
+  it('can be torn down in dev, and is retained in prod', () => {
+    expect(resourceOf(bucketOf(dev))).toMatchObject({ DeletionPolicy: 'Delete' });
+    expect(resourceOf(bucketOf(prod))).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 });
 
 describe('event archive', () => {
   it.each([
-    ['dev', dev, 7],
-    ['prod', prod, 365],
-  ] as const)('keeps %s events for replay as long as the environment says (%i days)', (_name, synth, days) => {
+    ['dev', 7, dev],
+    ['prod', 365, prod],
+  ] as const)('keeps %s events for replay as long as the environment says (%i days)', (_name, days, synth) => {
     expect(synth.config.archiveRetentionDays).toBe(days);
     synth.platform.resourceCountIs('AWS::Events::Archive', 1);
     synth.platform.hasResourceProperties('AWS::Events::Archive', { RetentionDays: days });
@@ -62,11 +166,13 @@ describe('queues', () => {
   const redriveTargetIds = queues.map((queue) => referencedLogicalId(queue.properties.RedrivePolicy?.deadLetterTargetArn));
   const isDeadLetterQueue = (logicalId: string) => ruleDeadLetterIds.includes(logicalId) || redriveTargetIds.includes(logicalId);
 
-  it('finds the buffer and its two dead-letter queues', () => {
+  it('finds the order-events buffer and its two dead-letter queues, and the legacy hand-off queue and its dead-letter queue', () => {
     expect(queues.map((queue) => queue.path).sort()).toEqual([
-      'dev/Orders/OrderReceived/Buffer/DeadLetters/Resource',
-      'dev/Orders/OrderReceived/Buffer/Queue/Resource',
-      'dev/Orders/OrderReceived/Undelivered/Resource',
+      'dev/Orders/LegacyHandoff/DeadLetters/Resource',
+      'dev/Orders/LegacyHandoff/Queue/Resource',
+      'dev/Orders/OrderEvents/Buffer/DeadLetters/Resource',
+      'dev/Orders/OrderEvents/Buffer/Queue/Resource',
+      'dev/Orders/OrderEvents/Undelivered/Resource',
     ]);
   });
 
@@ -83,10 +189,22 @@ describe('queues', () => {
     }
   });
 
-  it('the Order Received buffer redrives to its dead-letter queue after 5 receives', () => {
-    const buffer = queues.find((queue) => queue.path === 'dev/Orders/OrderReceived/Buffer/Queue/Resource');
-    const deadLetters = queues.find((queue) => queue.path === 'dev/Orders/OrderReceived/Buffer/DeadLetters/Resource');
+  it('the order-events buffer redrives to its dead-letter queue after 5 receives', () => {
+    const buffer = queues.find((queue) => queue.path === 'dev/Orders/OrderEvents/Buffer/Queue/Resource');
+    const deadLetters = queues.find((queue) => queue.path === 'dev/Orders/OrderEvents/Buffer/DeadLetters/Resource');
     expect(buffer?.properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters?.logicalId, 'Arn'] }, maxReceiveCount: 5 });
+  });
+
+  it('the legacy hand-off queue redrives to its own dead-letter queue after 10 receives; both are SSE-encrypted, the DLQ keeps 14 days', () => {
+    const handoff = queues.find((queue) => queue.path === 'dev/Orders/LegacyHandoff/Queue/Resource');
+    const deadLetters = queues.find((queue) => queue.path === 'dev/Orders/LegacyHandoff/DeadLetters/Resource');
+    expect(handoff?.properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 300,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters?.logicalId, 'Arn'] }, maxReceiveCount: 10 },
+    });
+    expect(deadLetters?.properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: FOURTEEN_DAYS });
+    expect(deadLetters?.properties.RedrivePolicy).toBeUndefined();
   });
 });
 
@@ -97,8 +215,12 @@ describe('queue consumers', () => {
     path: `${mapping.path.split('/SqsEventSource')[0]} ← SQS`,
   }));
 
-  it('finds the order-lifecycle starter mapping', () => {
+  it('finds the one mapping: ApplyOrderEvent consumes the order-events buffer', () => {
     expect(mappings).toHaveLength(1);
+    const [mapping] = mappings;
+    expect(mapping?.path).toBe('dev/Orders/ApplyOrderEvent/Function ← SQS');
+    expect(describeArn(dev, 'orders', mapping?.properties.FunctionName)).toBe('dev/Orders/ApplyOrderEvent/Function/Resource');
+    expect(describeArn(dev, 'orders', mapping?.properties.EventSourceArn)).toBe('dev/Orders/OrderEvents/Buffer/Queue/Resource');
   });
 
   it.each(mappings.map((mapping) => [mapping.path, mapping] as const))('%s caps concurrency and retries only the failed records', (_path, mapping) => {

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { referencedLogicalId, referencedType, resourcesOfType, synthStage } from '../helpers/synth-stage.ts';
+import { EVENT_CATALOG, EVENT_SOURCES } from '../../lambdas/shared/events.ts';
+import { describeArn, referencedLogicalId, referencedType, resourceAt, resourcesOfType, synthStage } from '../helpers/synth-stage.ts';
 
 interface RuleTarget {
   readonly Id: string;
@@ -15,8 +16,20 @@ const targets = resourcesOfType<{ Targets?: RuleTarget[] }>(synth, 'AWS::Events:
 );
 
 describe('event delivery from the bus', () => {
-  it('finds the rules to check (the Order Received rule at least)', () => {
-    expect(targets.map(({ rule }) => rule.path)).toContain('dev/Orders/OrderReceived/Rule/Resource');
+  it('finds the rules to check (the order-events rule at least)', () => {
+    expect(targets.map(({ rule }) => rule.path)).toContain('dev/Orders/OrderEvents/Rule/Resource');
+  });
+
+  it('the order-events rule takes every event of the catalog, from the intake and orders sources only, into the ApplyOrderEvent buffer', () => {
+    const rule = resourceAt<{ EventPattern?: Record<string, unknown>; EventBusName?: unknown; Targets?: RuleTarget[] }>(synth, 'AWS::Events::Rule', '/Orders/OrderEvents/Rule/Resource');
+    expect(rule.properties.EventPattern).toEqual({
+      source: [EVENT_SOURCES.intake, EVENT_SOURCES.orders],
+      'detail-type': ['Order Received', 'Order Updated', 'Order Cancelled', 'Order Rejected', 'Payment Captured', 'Payment Failed', 'Order Accepted'],
+    });
+    // The consumer applies every detail-type in the catalog: one the rule missed would never reach the orders table.
+    expect([...(rule.properties.EventPattern?.['detail-type'] as string[])].sort()).toEqual(Object.keys(EVENT_CATALOG).sort());
+    expect(rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))).toEqual(['dev/Orders/OrderEvents/Buffer/Queue/Resource']);
+    expect(describeArn(synth, rule.stack, rule.properties.EventBusName)).toBe('dev/Platform/Bus/Resource');
   });
 
   describe.each(targets)('$name', ({ rule, target }) => {
