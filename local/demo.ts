@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { BRANDS, brandSecretName, type BrandConfig } from '../lib/config/brands.ts';
+import { BRANDS, brandSecretName, findBrand, type BrandConfig } from '../lib/config/brands.ts';
 import { ordersTableName } from '../lib/constructs/data-table.ts';
 import type { LocalCloud } from './cloud/cloud.ts';
 import { LOCAL_REGION } from './cloud/contracts.ts';
@@ -85,7 +85,7 @@ export async function runDemo(cloud: LocalCloud, count: number, timeoutMs = 120_
       if (outcomes.has(orderId)) continue;
       const status = httpStatus === 200 ? await orderStatus(cloud, client, order.brand.id, orderId) : `HTTP ${httpStatus}`;
       if (status && (FINAL_STATUSES.has(status) || httpStatus !== 200)) {
-        outcomes.set(orderId, { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: expectedStatusOf(order, order.brand as BrandConfig), status, httpStatus });
+        outcomes.set(orderId, { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: expectedStatusOf(order, findBrand(order.brand.id)!), status, httpStatus });
       }
     }
     if (outcomes.size < sent.length) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -94,6 +94,6 @@ export async function runDemo(cloud: LocalCloud, count: number, timeoutMs = 120_
   return orders.map((order) => {
     const httpStatus = sent.find((delivery) => delivery.order === order)?.httpStatus ?? 0;
     const orderId = String(order.payload.id);
-    return outcomes.get(orderId) ?? { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: expectedStatusOf(order, order.brand as BrandConfig), status: 'TIMED OUT', httpStatus };
+    return outcomes.get(orderId) ?? { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: expectedStatusOf(order, findBrand(order.brand.id)!), status: 'TIMED OUT', httpStatus };
   });
 }
