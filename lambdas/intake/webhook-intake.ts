@@ -6,7 +6,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { requiredEnv } from '#shared/environment';
 import { EventPublisher, type PublishableEvent } from '#shared/event-publisher';
 import { EVENT_SOURCES } from '#shared/events';
-import { logger, metrics } from '#shared/observability';
+import { flushMetrics, logger, metrics } from '#shared/observability';
 import { findBrand } from '#config/brands';
 import { BrandSecrets } from './adapters/brand-secrets.ts';
 import { RawArchive, type InboundRequest } from './adapters/raw-archive.ts';
@@ -115,7 +115,7 @@ export function webhookHandler(source: WebhookSource) {
         throw error;
       }
     } finally {
-      metrics.publishStoredMetrics();
+      flushMetrics();
     }
   };
 }

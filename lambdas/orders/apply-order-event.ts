@@ -3,7 +3,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { requiredEnv } from '#shared/environment';
 import { isDetailType, parseDetail, type OrderSnapshot } from '#shared/events';
-import { logger, metrics } from '#shared/observability';
+import { flushMetrics, logger, metrics } from '#shared/observability';
 import { LegacyHandoff, LifecycleStarter } from './adapters/order-lifecycle.ts';
 import { ModeConfig } from './adapters/mode-config.ts';
 import { OrdersTable } from './adapters/orders-table.ts';
@@ -120,6 +120,6 @@ export async function handler(event: SQSEvent, context: Context) {
   try {
     return await processPartialResponse(event, applyRecord, processor, { context });
   } finally {
-    metrics.publishStoredMetrics();
+    flushMetrics();
   }
 }

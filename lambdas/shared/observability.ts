@@ -8,3 +8,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
  */
 export const logger = new Logger();
 export const metrics = new Metrics();
+
+/** Publishes what the invocation recorded; an invocation that recorded nothing writes nothing. */
+export function flushMetrics(): void {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+}

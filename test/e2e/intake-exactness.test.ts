@@ -169,9 +169,7 @@ describe('bad input', () => {
       { name: 'bad signature', response: await send(good, 'orders/create', LIVE, { signature: 'AAAA' }), status: 401, error: 'invalid_signature' },
       { name: 'unknown brand', response: await send(good, 'orders/create', 'no-such-brand'), status: 404, error: 'unknown_brand' },
       ...(await Promise.all(
-        malformedBodies(newOrder())
-          .filter((body) => body.name !== 'huge string field')
-          .map(async (body) => ({ name: body.name, response: await send(body.body), status: body.expected === 'invalid_json' ? 400 : 200, error: body.expected === 'invalid_json' ? 'invalid_json' : undefined })),
+        malformedBodies(newOrder()).map(async (body) => ({ name: body.name, response: await send(body.body), status: body.expected === 'invalid_json' ? 400 : 200, error: body.expected === 'invalid_json' ? 'invalid_json' : undefined })),
       )),
     ];
     await cloud.idle();
