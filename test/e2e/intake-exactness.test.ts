@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud/cloud.ts';
 import { shopifySecretFor } from '../../local/demo.ts';
@@ -198,6 +199,34 @@ describe('bad input', () => {
     expect(JSON.parse(item?.rejectionReasons as string)).toEqual([expect.objectContaining({ field: 'shipping_address.zip' })]);
     const [rejected] = archived('Order Rejected', String(order.id));
     expect(rejected?.detail).toMatchObject({ stage: 'intake', archiveKey: expect.stringMatching(/^shopify\/saffron-threads\//) });
+  });
+});
+
+describe('fuzzing the live intake', () => {
+  it('answers any signed body with 200 or 400, never a crash, for both webhook sources', { timeout: 120_000 }, async () => {
+    const { SecretString: razorpaySecret } = await new SecretsManagerClient({ ...LOCAL_CLIENT_CONFIG, endpoint: cloud.endpointUrl }).send(
+      new GetSecretValueCommand({ SecretId: brandSecretName('dev', 'razorpay', LIVE) }),
+    );
+    const valid = JSON.stringify(newOrder());
+    const body = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
+      // A real order with one character replaced: mostly still JSON, rarely still a valid order.
+      fc.tuple(fc.nat({ max: valid.length - 1 }), fc.string({ minLength: 1, maxLength: 1 })).map(([at, character]) => valid.slice(0, at) + character + valid.slice(at + 1)),
+    );
+    const topic = fc.constantFrom('orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/edited', '');
+
+    await fc.assert(
+      fc.asyncProperty(body, topic, async (payload, shopifyTopic) => {
+        const shopify = await send(payload, shopifyTopic as ShopifyOrderTopic);
+        const razorpay = await deliverRazorpayWebhook({ apiUrl: cloud.apiUrl, brand: LIVE, secret: razorpaySecret!, body: payload });
+        for (const response of [shopify, razorpay]) {
+          expect([200, 400]).toContain(response.status);
+          expect(() => JSON.parse(response.body)).not.toThrow();
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 
