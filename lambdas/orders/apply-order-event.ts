@@ -1,4 +1,5 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { requiredEnv } from '#shared/environment';
@@ -23,10 +24,13 @@ interface BusEnvelope {
   readonly 'replay-name'?: string;
 }
 
+/** Longer than one invocation may run (its timeout), so a live holder never loses its lease. */
+const HANDOFF_LEASE_MS = 60_000;
+
 const count = (name: string) => metrics.addMetric(name, MetricUnit.Count, 1);
 
 /** A new order (or a later copy of it) goes where its recorded route says; the first copy records it. */
-async function route(snapshot: OrderSnapshot): Promise<void> {
+async function route(snapshot: OrderSnapshot, holder: string): Promise<void> {
   const { brand, orderId } = snapshot;
   const settings = await modes.settingsFor(brand);
   const item = await orders.claimRoute(brand, orderId, decideRoute(settings), new Date().toISOString());
@@ -36,8 +40,13 @@ async function route(snapshot: OrderSnapshot): Promise<void> {
   }
   const actions = actionsFor(item.route);
   if (actions.handToLegacy && !item.legacyHandedOffAt) {
-    await legacy.send({ brand, orderId, route: item.route, order: JSON.parse(item.order ?? 'null'), correlationId: snapshot.correlationId });
-    if (await orders.markHandedToLegacy(brand, orderId, new Date().toISOString())) count('HandedToLegacy');
+    const claim = await orders.claimLegacyHandoff(brand, orderId, holder, Date.now(), HANDOFF_LEASE_MS);
+    // Another copy of this event is handing the order over right now; retry once it has finished.
+    if (claim === 'held') throw new Error(`legacy hand-off of ${brand}/${orderId} is in progress in another invocation`);
+    if (claim === 'claimed') {
+      await legacy.send({ brand, orderId, route: item.route, order: JSON.parse(item.order ?? 'null'), correlationId: snapshot.correlationId });
+      if (await orders.markHandedToLegacy(brand, orderId, new Date().toISOString())) count('HandedToLegacy');
+    }
   }
   if (actions.flow) {
     const { topic: _topic, triggeredAt: _triggeredAt, archiveKey: _archiveKey, ...start } = snapshot;
@@ -81,7 +90,7 @@ async function applyRecord(record: SQSRecord): Promise<void> {
         eventId: envelope.id,
         summary: { topic: snapshot.topic, version: snapshot.version, applied: outcome === 'applied', financialStatus: snapshot.order.financialStatus },
       });
-      if (detailType !== 'Order Cancelled') await route(snapshot);
+      if (detailType !== 'Order Cancelled') await route(snapshot, randomUUID());
       return;
     }
     case 'Payment Captured':

@@ -1,6 +1,6 @@
+import { TEST_ASSEMBLY_DIR } from './test-assembly.ts';
 import { LocalCloud } from '../../local/cloud/cloud.ts';
 import { LOCAL_REGION, silentLogger } from '../../local/cloud/contracts.ts';
-import { TEST_ASSEMBLY_DIR } from '../global-setup.ts';
 
 export const LOCAL_CLIENT_CONFIG = { region: LOCAL_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } as const;
 

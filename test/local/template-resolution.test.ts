@@ -1,3 +1,4 @@
+import { TEST_ASSEMBLY_DIR } from '../helpers/test-assembly.ts';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,6 @@ import { loadStageStacks } from '../../local/cloud/template/assembly.ts';
 import { UnsupportedTemplateError } from '../../local/cloud/template/errors.ts';
 import { resolveIntrinsics, type IntrinsicContext } from '../../local/cloud/template/intrinsics.ts';
 import { resolveStacks } from '../../local/cloud/template/stack-resolver.ts';
-import { TEST_ASSEMBLY_DIR } from '../global-setup.ts';
 
 const context: IntrinsicContext = {
   stackName: 'dev-Test',

@@ -112,6 +112,31 @@ export class OrdersTable {
     }
   }
 
+  /**
+   * Takes the right to hand this order to the legacy process. Copies of one event can run at
+   * once (at-least-once delivery, a visibility timeout passing mid-work), so the send is guarded
+   * by a lease: `held` means another copy is sending now, `done` that one already did. A lease
+   * left by a copy that crashed expires and is taken over, so no hand-off is lost.
+   */
+  async claimLegacyHandoff(brand: string, orderId: string, holder: string, now: number, leaseMs: number): Promise<'claimed' | 'held' | 'done'> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(brand, orderId),
+          UpdateExpression: 'SET legacyHandoffHolder = :holder, legacyHandoffLeaseUntil = :until',
+          ConditionExpression:
+            'attribute_not_exists(legacyHandedOffAt) AND (attribute_not_exists(legacyHandoffLeaseUntil) OR legacyHandoffLeaseUntil < :now OR legacyHandoffHolder = :holder)',
+          ExpressionAttributeValues: { ':holder': holder, ':until': now + leaseMs, ':now': now },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.get(brand, orderId))?.legacyHandedOffAt ? 'done' : 'held';
+    }
+  }
+
   /** Marks the hand-off done; false if an earlier copy already did it. */
   async markHandedToLegacy(brand: string, orderId: string, at: string): Promise<boolean> {
     try {
