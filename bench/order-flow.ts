@@ -1,12 +1,12 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { Command } from 'commander';
-import { BRANDS } from '../lib/config/brands.ts';
+import { BRANDS, findBrand } from '../lib/config/brands.ts';
 import { LocalCloud } from '../local/cloud/cloud.ts';
 import { LOCAL_REGION, silentLogger } from '../local/cloud/contracts.ts';
-import { orderStatus, shopifySecretFor } from '../local/demo.ts';
+import { expectedStatusOf, orderStatus, shopifySecretFor } from '../local/demo.ts';
 import { demoOrders } from '../local/simulators/shopify/demo-orders.ts';
 import { deliverShopifyWebhook } from '../local/simulators/shopify/webhook-sender.ts';
 import { synthesizeStage } from '../local/synth.ts';
@@ -29,10 +29,14 @@ const PRICE = { stepFunctionsTransition: 0.0285 / 1000, lambdaRequest: 0.2 / 1e6
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
-function bundleSizes(assemblyDir: string): { asset: string; kb: number }[] {
-  return readdirSync(assemblyDir)
-    .filter((name) => name.startsWith('asset.') && statSync(join(assemblyDir, name)).isDirectory())
-    .map((name) => ({ asset: name, kb: statSync(join(assemblyDir, name, 'index.js')).size / 1024 }));
+/** Each deployed function's bundle, by its construct path, from the assembly the cloud booted. */
+function bundleSizes(cloud: LocalCloud): { name: string; kb: number }[] {
+  return cloud.resources
+    .filter((resource) => resource.type === 'AWS::Lambda::Function')
+    .map((fn) => ({
+      name: String(fn.metadata['aws:cdk:path']).split('/').slice(1, 3).join('/'),
+      kb: statSync(join(fn.stack.assemblyDir, String(fn.metadata['aws:asset:path']), 'index.js')).size / 1024,
+    }));
 }
 
 async function main(): Promise<void> {
@@ -55,10 +59,12 @@ async function main(): Promise<void> {
         const response = await deliverShopifyWebhook({ apiUrl: cloud.apiUrl, brand: order.brand.id, shopDomain: order.brand.storefrontDomain, secret: secrets.get(order.brand.id)!, body: JSON.stringify(order.payload) });
         webhookMs.push(Date.now() - sentAt);
         if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${response.body}`);
+        const expected = expectedStatusOf(order, findBrand(order.brand.id)!);
+        const deadline = Date.now() + 60_000;
         for (;;) {
           const status = await orderStatus(cloud, dynamo, order.brand.id, String(order.payload.id));
-          if (status === order.expectedStatus) break;
-          if (status === 'FAILED') throw new Error(`order ${order.payload.id} FAILED`);
+          if (status === expected) break;
+          if (status === 'FAILED' || Date.now() > deadline) throw new Error(`order ${order.payload.id} is ${status ?? 'missing'}, expected ${expected}`);
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
         endToEndMs.push(Date.now() - sentAt);
@@ -77,10 +83,12 @@ async function main(): Promise<void> {
       transitions += events.filter((event) => event.type?.endsWith('StateEntered')).length;
     }
     const transitionsPerOrder = transitions / Math.max(1, sample.length);
-    // Per order: intake + validate + starter (a batch shares one call; counted as one to stay conservative).
-    const lambdaRequests = 3;
+    // Per order, counted as if nothing were batched (an upper bound): intake, applying Order
+    // Received, Validate Order, applying Order Accepted; two events on the bus; for each, one send
+    // to the queue plus a receive and a delete by the event source mapping.
+    const lambdaRequests = 4;
     const putEvents = 2;
-    const sqsRequests = 3;
+    const sqsRequests = 6;
     const costPer1000 = 1000 * (transitionsPerOrder * PRICE.stepFunctionsTransition + lambdaRequests * PRICE.lambdaRequest + putEvents * PRICE.putEventsEntry + sqsRequests * PRICE.sqsRequest);
 
     webhookMs.sort((a, b) => a - b);
@@ -92,7 +100,7 @@ async function main(): Promise<void> {
     console.log(`webhook → final state p50 / p99  ${percentile(endToEndMs, 50)} / ${percentile(endToEndMs, 99)} ms`);
     console.log(`state transitions per order      ${transitionsPerOrder.toFixed(1)}`);
     console.log(`cost per 1,000 orders            $${costPer1000.toFixed(4)} (Step Functions, Lambda requests, PutEvents, SQS; excludes Lambda GB-s and DynamoDB)`);
-    for (const { asset, kb } of bundleSizes('cdk.out')) console.log(`bundle ${asset.slice(0, 18)}…       ${kb.toFixed(0)} KB`);
+    for (const { name, kb } of bundleSizes(cloud)) console.log(`bundle ${name.padEnd(34)}${kb.toFixed(0)} KB`);
   } finally {
     dynamo.destroy();
     sfn.destroy();
