@@ -1,15 +1,13 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { Command } from 'commander';
+import { ORDER_LIFECYCLE_ARN, percentile, runBenchmark } from './support.ts';
 import { BRANDS, findBrand } from '../lib/config/brands.ts';
-import { LocalCloud } from '../local/cloud/cloud.ts';
-import { LOCAL_REGION, silentLogger } from '../local/cloud/contracts.ts';
+import type { LocalCloud } from '../local/cloud/cloud.ts';
 import { expectedStatusOf, orderStatus, shopifySecretFor } from '../local/demo.ts';
 import { demoOrders } from '../local/simulators/shopify/demo-orders.ts';
 import { deliverShopifyWebhook } from '../local/simulators/shopify/webhook-sender.ts';
-import { synthesizeStage } from '../local/synth.ts';
 
 /**
  * Sends a burst of signed orders through the local cloud and prints throughput, latency
@@ -19,7 +17,7 @@ import { synthesizeStage } from '../local/synth.ts';
  */
 const options = new Command()
   .option('--orders <n>', 'orders in the burst', (value) => Number(value), 200)
-  .option('--concurrency <n>', 'webhooks in flight at once', (value) => Number(value), 20)
+  .option('--concurrency <n>', 'webhooks in flight at once', (value) => Number(value), 8)
   .option('--no-synth', 'reuse cdk.out')
   .parse()
   .opts<{ orders: number; concurrency: number; synth: boolean }>();
@@ -27,7 +25,6 @@ const options = new Command()
 // ap-south-1 list prices (USD). Lambda GB-seconds are not measured locally, so they are not in the total.
 const PRICE = { stepFunctionsTransition: 0.0285 / 1000, lambdaRequest: 0.2 / 1e6, putEventsEntry: 1 / 1e6, sqsRequest: 0.4 / 1e6 };
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 /** Each deployed function's bundle, by its construct path, from the assembly the cloud booted. */
 function bundleSizes(cloud: LocalCloud): { name: string; kb: number }[] {
@@ -39,76 +36,59 @@ function bundleSizes(cloud: LocalCloud): { name: string; kb: number }[] {
     }));
 }
 
-async function main(): Promise<void> {
-  if (options.synth) synthesizeStage('dev');
-  const cloud = await LocalCloud.boot({ logger: silentLogger, logDir: '.local/bench-logs' });
-  const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-  const dynamo = new DynamoDBClient({ endpoint: cloud.dynamoDbEndpoint, region: LOCAL_REGION, credentials });
-  const sfn = new SFNClient({ endpoint: cloud.endpointUrl, region: LOCAL_REGION, credentials });
-  try {
-    const secrets = new Map(await Promise.all(BRANDS.map(async (brand) => [brand.id, await shopifySecretFor(cloud, brand.id)] as const)));
-    const orders = demoOrders(BRANDS, options.orders);
-    const webhookMs: number[] = [];
-    const endToEndMs: number[] = [];
-    const started = Date.now();
-    let next = 0;
-    const worker = async () => {
-      while (next < orders.length) {
-        const order = orders[next++]!;
-        const sentAt = Date.now();
-        const response = await deliverShopifyWebhook({ apiUrl: cloud.apiUrl, brand: order.brand.id, shopDomain: order.brand.storefrontDomain, secret: secrets.get(order.brand.id)!, body: JSON.stringify(order.payload) });
-        webhookMs.push(Date.now() - sentAt);
-        if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${response.body}`);
-        const expected = expectedStatusOf(order, findBrand(order.brand.id)!);
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          const status = await orderStatus(cloud, dynamo, order.brand.id, String(order.payload.id));
-          if (status === expected) break;
-          if (status === 'FAILED' || Date.now() > deadline) throw new Error(`order ${order.payload.id} is ${status ?? 'missing'}, expected ${expected}`);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        endToEndMs.push(Date.now() - sentAt);
+await runBenchmark(options.synth, async ({ cloud, dynamo, sfn }) => {
+  const secrets = new Map(await Promise.all(BRANDS.map(async (brand) => [brand.id, await shopifySecretFor(cloud, brand.id)] as const)));
+  const orders = demoOrders(BRANDS, options.orders);
+  const webhookMs: number[] = [];
+  const endToEndMs: number[] = [];
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < orders.length) {
+      const order = orders[next++]!;
+      const sentAt = Date.now();
+      const response = await deliverShopifyWebhook({ apiUrl: cloud.apiUrl, brand: order.brand.id, shopDomain: order.brand.storefrontDomain, secret: secrets.get(order.brand.id)!, body: JSON.stringify(order.payload) });
+      webhookMs.push(Date.now() - sentAt);
+      if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${response.body}`);
+      const expected = expectedStatusOf(order, findBrand(order.brand.id)!);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const status = await orderStatus(cloud, dynamo, order.brand.id, String(order.payload.id));
+        if (status === expected) break;
+        if (status === 'FAILED' || Date.now() > deadline) throw new Error(`order ${order.payload.id} is ${status ?? 'missing'}, expected ${expected}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
-    };
-    await Promise.all(Array.from({ length: options.concurrency }, worker));
-    const seconds = (Date.now() - started) / 1000;
-    await cloud.idle();
-
-    const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:${cloud.physicalName('AWS::StepFunctions::StateMachine', 'OrderLifecycle/Resource')}`;
-    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000 }));
-    const sample = executions.slice(0, 20);
-    let transitions = 0;
-    for (const execution of sample) {
-      const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
-      transitions += events.filter((event) => event.type?.endsWith('StateEntered')).length;
+      endToEndMs.push(Date.now() - sentAt);
     }
-    const transitionsPerOrder = transitions / Math.max(1, sample.length);
-    // Per order, counted as if nothing were batched (an upper bound): intake, applying Order
-    // Received, Validate Order, applying Order Accepted; two events on the bus; for each, one send
-    // to the queue plus a receive and a delete by the event source mapping.
-    const lambdaRequests = 4;
-    const putEvents = 2;
-    const sqsRequests = 6;
-    const costPer1000 = 1000 * (transitionsPerOrder * PRICE.stepFunctionsTransition + lambdaRequests * PRICE.lambdaRequest + putEvents * PRICE.putEventsEntry + sqsRequests * PRICE.sqsRequest);
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const seconds = (Date.now() - started) / 1000;
+  await cloud.idle();
 
-    webhookMs.sort((a, b) => a - b);
-    endToEndMs.sort((a, b) => a - b);
-    console.log(`local cloud boot                 ${cloud.bootSeconds.toFixed(1)} s`);
-    console.log(`orders                           ${orders.length} at concurrency ${options.concurrency}`);
-    console.log(`throughput                       ${(orders.length / seconds).toFixed(1)} orders/s (${seconds.toFixed(1)} s)`);
-    console.log(`webhook answer p50 / p99         ${percentile(webhookMs, 50)} / ${percentile(webhookMs, 99)} ms`);
-    console.log(`webhook → final state p50 / p99  ${percentile(endToEndMs, 50)} / ${percentile(endToEndMs, 99)} ms`);
-    console.log(`state transitions per order      ${transitionsPerOrder.toFixed(1)}`);
-    console.log(`cost per 1,000 orders            $${costPer1000.toFixed(4)} (Step Functions, Lambda requests, PutEvents, SQS; excludes Lambda GB-s and DynamoDB)`);
-    for (const { name, kb } of bundleSizes(cloud)) console.log(`bundle ${name.padEnd(34)}${kb.toFixed(0)} KB`);
-  } finally {
-    dynamo.destroy();
-    sfn.destroy();
-    await cloud.stop();
+  const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: ORDER_LIFECYCLE_ARN, maxResults: 1000 }));
+  const sample = executions.slice(0, 20);
+  let transitions = 0;
+  for (const execution of sample) {
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
+    transitions += events.filter((event) => event.type?.endsWith('StateEntered')).length;
   }
-}
+  const transitionsPerOrder = transitions / Math.max(1, sample.length);
+  // Per order, counted as if nothing were batched (an upper bound): intake, applying Order
+  // Received, Validate Order, applying Order Accepted; two events on the bus; for each, one send
+  // to the queue plus a receive and a delete by the event source mapping.
+  const lambdaRequests = 4;
+  const putEvents = 2;
+  const sqsRequests = 6;
+  const costPer1000 = 1000 * (transitionsPerOrder * PRICE.stepFunctionsTransition + lambdaRequests * PRICE.lambdaRequest + putEvents * PRICE.putEventsEntry + sqsRequests * PRICE.sqsRequest);
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  webhookMs.sort((a, b) => a - b);
+  endToEndMs.sort((a, b) => a - b);
+  console.log(`local cloud boot                 ${cloud.bootSeconds.toFixed(1)} s`);
+  console.log(`orders                           ${orders.length} at concurrency ${options.concurrency}`);
+  console.log(`throughput                       ${(orders.length / seconds).toFixed(1)} orders/s (${seconds.toFixed(1)} s)`);
+  console.log(`webhook answer p50 / p99         ${percentile(webhookMs, 50)} / ${percentile(webhookMs, 99)} ms`);
+  console.log(`webhook → final state p50 / p99  ${percentile(endToEndMs, 50)} / ${percentile(endToEndMs, 99)} ms`);
+  console.log(`state transitions per order      ${transitionsPerOrder.toFixed(1)}`);
+  console.log(`cost per 1,000 orders            $${costPer1000.toFixed(4)} (Step Functions, Lambda requests, PutEvents, SQS; excludes Lambda GB-s and DynamoDB)`);
+  for (const { name, kb } of bundleSizes(cloud)) console.log(`bundle ${name.padEnd(34)}${kb.toFixed(0)} KB`);
 });

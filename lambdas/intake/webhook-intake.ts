@@ -4,6 +4,7 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValida
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { requiredEnv } from '#shared/environment';
+import { jsonReply } from '#shared/http-reply';
 import { EventPublisher, type PublishableEvent } from '#shared/event-publisher';
 import { EVENT_SOURCES } from '#shared/events';
 import { flushMetrics, logger, metrics } from '#shared/observability';
@@ -39,11 +40,7 @@ const BRAND_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
 /** Long enough to cover every sender retry (Shopify: 4 h, Razorpay: 24 h), with a margin. */
 const DEDUPLICATION_WINDOW_SECONDS = 48 * 60 * 60;
 
-const json = ({ statusCode, body }: Reply): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
+const json = ({ statusCode, body }: Reply): APIGatewayProxyStructuredResultV2 => jsonReply(statusCode, body);
 
 /**
  * The intake pipeline both webhook handlers share, in the order that loses nothing: archive the

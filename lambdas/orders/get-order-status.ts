@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { requiredEnv } from '#shared/environment';
+import { jsonReply } from '#shared/http-reply';
 import { logger } from '#shared/observability';
 import { OrdersTable } from './adapters/orders-table.ts';
 import { TrackingKey } from './adapters/tracking-key.ts';
@@ -8,12 +9,6 @@ import { createTrackingToken } from './domain/tracking-link.ts';
 
 const orders = new OrdersTable(requiredEnv('ORDERS_TABLE_NAME'));
 const trackingKey = new TrackingKey(requiredEnv('TRACKING_LINK_KEY_SECRET'));
-
-const reply = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
 
 /**
  * GET /orders/{brand}/{orderId}, from API Gateway with IAM authorization (ops only).
@@ -24,7 +19,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   const orderId = event.pathParameters?.orderId ?? '';
   logger.appendKeys({ brand, orderId });
   const item = await orders.get(brand, orderId);
-  if (!item) return reply(404, { error: 'order_not_found', message: `no order ${orderId} for brand ${brand}` });
+  if (!item) return jsonReply(404, { error: 'order_not_found', message: `no order ${orderId} for brand ${brand}` });
   const stored: StoredOrder = {
     ...item,
     order: item.order ? JSON.parse(item.order) : undefined,
@@ -32,5 +27,5 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     rejectionReasons: typeof item.rejectionReasons === 'string' ? JSON.parse(item.rejectionReasons) : undefined,
   };
   const token = createTrackingToken(await trackingKey.value(), { brand, orderId }, new Date());
-  return reply(200, opsView(stored, await orders.timeline(brand, orderId), `/track/${token}`));
+  return jsonReply(200, opsView(stored, await orders.timeline(brand, orderId), `/track/${token}`));
 }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { requiredEnv } from '#shared/environment';
+import { jsonReply } from '#shared/http-reply';
 import { OrdersTable } from './adapters/orders-table.ts';
 import { TrackingKey } from './adapters/tracking-key.ts';
 import { customerView } from './domain/order-view.ts';
@@ -8,12 +9,6 @@ import { verifyTrackingToken } from './domain/tracking-link.ts';
 const orders = new OrdersTable(requiredEnv('ORDERS_TABLE_NAME'));
 const trackingKey = new TrackingKey(requiredEnv('TRACKING_LINK_KEY_SECRET'));
 
-const reply = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
-
 /**
  * GET /track/{token}, public: a customer's signed link to one order. A forged, edited or expired
  * token gets the same 404 as a missing order, so the answer reveals nothing about other orders.
@@ -21,6 +16,6 @@ const reply = (statusCode: number, body: unknown): APIGatewayProxyStructuredResu
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const tracked = verifyTrackingToken(await trackingKey.value(), event.pathParameters?.token ?? '', new Date());
   const item = tracked ? await orders.get(tracked.brand, tracked.orderId) : undefined;
-  if (!item) return reply(404, { error: 'not_found', message: 'this tracking link is not valid' });
-  return reply(200, customerView({ ...item, order: item.order ? JSON.parse(item.order) : undefined }));
+  if (!item) return jsonReply(404, { error: 'not_found', message: 'this tracking link is not valid' });
+  return jsonReply(200, customerView({ ...item, order: item.order ? JSON.parse(item.order) : undefined }));
 }
