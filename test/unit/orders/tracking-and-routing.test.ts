@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { mapShopifyOrder } from '../../../lambdas/intake/domain/shopify-order.ts';
 import { customerView, opsView } from '../../../lambdas/orders/domain/order-view.ts';
 import { actionsFor, decideRoute } from '../../../lambdas/orders/domain/routing.ts';
-import { isNewerSnapshot } from '../../../lambdas/orders/domain/snapshot-order.ts';
 import { createTrackingToken, verifyTrackingToken } from '../../../lambdas/orders/domain/tracking-link.ts';
 import { aShopifyOrder } from '../../helpers/shopify-order.ts';
 
@@ -62,12 +61,4 @@ describe('routing a new order', () => {
     expect(actionsFor('legacy')).toEqual({ handToLegacy: true });
   });
 
-  it('treats only strictly newer snapshots as newer', () => {
-    const stored = { version: 2, triggeredAt: '2026-11-28T10:00:02Z' };
-    expect(isNewerSnapshot(undefined, stored)).toBe(true);
-    expect(isNewerSnapshot(stored, { version: 3, triggeredAt: '2026-11-28T10:00:00Z' })).toBe(true);
-    expect(isNewerSnapshot(stored, { version: 2, triggeredAt: '2026-11-28T10:00:03Z' })).toBe(true);
-    expect(isNewerSnapshot(stored, stored)).toBe(false);
-    expect(isNewerSnapshot(stored, { version: 1, triggeredAt: '2026-11-28T10:00:09Z' })).toBe(false);
-  });
 });
