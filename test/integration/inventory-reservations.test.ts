@@ -1,0 +1,135 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDynamoDbLocal, type RunningDynamoDb } from '../../local/cloud/dynamodb/dynamodb-local.ts';
+import { InventoryTable } from '../../lambdas/inventory/adapters/inventory-table.ts';
+import { LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
+
+const TABLE = 'inventory-test';
+const WAREHOUSE = 'IN-BLR-01';
+const AT = '2026-11-28T10:00:00Z';
+let dynamo: RunningDynamoDb;
+let client: DynamoDBClient;
+let inventory: InventoryTable;
+let nextOrder = 0;
+const orderKey = () => `saffron-threads#${8_000_000 + nextOrder++}`;
+const later = () => Date.now() + 3_600_000;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+  client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
+  await client.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'expiryStatus', AttributeType: 'S' },
+        { AttributeName: 'expiresAt', AttributeType: 'N' },
+      ],
+      GlobalSecondaryIndexes: [
+        { IndexName: 'byExpiry', KeySchema: [{ AttributeName: 'expiryStatus', KeyType: 'HASH' }, { AttributeName: 'expiresAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+      ],
+    }),
+  );
+  inventory = new InventoryTable(TABLE, client);
+}, 120_000);
+
+afterAll(async () => {
+  client?.destroy();
+  await dynamo?.stop();
+});
+
+describe('a hot SKU in a sale', () => {
+  it('1,000 concurrent orders for 100 units give exactly 100 reservations, 900 shortfalls and no oversell', { timeout: 300_000 }, async () => {
+    await inventory.setOnHand('HOT-KURTA-M', WAREHOUSE, 100, 0, 'seed', AT);
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 1000 }, () => inventory.reserve(orderKey(), [{ sku: 'HOT-KURTA-M', warehouseId: WAREHOUSE, quantity: 1 }], later())),
+    );
+
+    expect(outcomes.filter((outcome) => outcome.status === 'RESERVED')).toHaveLength(100);
+    expect(outcomes.filter((outcome) => outcome.status === 'SHORTFALL')).toHaveLength(900);
+    expect(await inventory.stock('HOT-KURTA-M', WAREHOUSE)).toMatchObject({ onHand: 100, reserved: 100, available: 0 });
+  });
+});
+
+describe('reservations are idempotent under replay', () => {
+  it('reserve, commit and release each act once, however often they are replayed', async () => {
+    await inventory.setOnHand('SAREE-RED', WAREHOUSE, 10, 2, 'seed', AT);
+    const order = orderKey();
+    const lines = [{ sku: 'SAREE-RED', warehouseId: WAREHOUSE, quantity: 3 }];
+
+    expect(await inventory.reserve(order, lines, later())).toEqual({ status: 'RESERVED', replayed: false });
+    expect(await inventory.reserve(order, lines, later())).toEqual({ status: 'RESERVED', replayed: true });
+    expect(await inventory.stock('SAREE-RED', WAREHOUSE)).toMatchObject({ onHand: 10, reserved: 3, available: 5 });
+
+    expect(await inventory.commit(order)).toBe(true);
+    expect(await inventory.commit(order)).toBe(false);
+    expect(await inventory.release(order)).toBe(false);
+    expect(await inventory.reserve(order, lines, later())).toEqual({ status: 'CLOSED', was: 'COMMITTED' });
+    expect(await inventory.stock('SAREE-RED', WAREHOUSE)).toMatchObject({ onHand: 7, reserved: 0, available: 5 });
+  });
+
+  it('a released reservation gives its units back once, and a late replay does not take them again', async () => {
+    await inventory.setOnHand('DUPATTA', WAREHOUSE, 4, 0, 'seed', AT);
+    const order = orderKey();
+    const lines = [{ sku: 'DUPATTA', warehouseId: WAREHOUSE, quantity: 2 }, { sku: 'DUPATTA', warehouseId: WAREHOUSE, quantity: 1 }];
+
+    await inventory.reserve(order, lines, later());
+    expect(await inventory.stock('DUPATTA', WAREHOUSE)).toMatchObject({ reserved: 3, available: 1 });
+    expect(await inventory.release(order)).toBe(true);
+    expect(await inventory.release(order)).toBe(false);
+    expect(await inventory.reserve(order, lines, later())).toEqual({ status: 'CLOSED', was: 'RELEASED' });
+    expect(await inventory.stock('DUPATTA', WAREHOUSE)).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
+  });
+});
+
+describe('orders larger than one transaction', () => {
+  const skus = Array.from({ length: 150 }, (_, index) => `BULK-${String(index).padStart(3, '0')}`);
+
+  it('reserves 150 distinct lines all or nothing across transactions', async () => {
+    for (const sku of skus) await inventory.setOnHand(sku, WAREHOUSE, 1, 0, 'seed', AT);
+    const lines = skus.map((sku) => ({ sku, warehouseId: WAREHOUSE, quantity: 1 }));
+
+    expect((await inventory.reserve(orderKey(), lines, later())).status).toBe('RESERVED');
+    const short = await inventory.reserve(orderKey(), lines, later());
+
+    expect(short).toMatchObject({ status: 'SHORTFALL' });
+    for (const sku of skus) expect(await inventory.stock(sku, WAREHOUSE)).toMatchObject({ reserved: 1, available: 0 });
+  });
+
+  it('gives back the earlier transactions when a later one falls short', async () => {
+    const fresh = Array.from({ length: 120 }, (_, index) => `LATE-SHORT-${String(index).padStart(3, '0')}`);
+    for (const sku of fresh) await inventory.setOnHand(sku, WAREHOUSE, sku.endsWith('119') ? 0 : 1, 0, 'seed', AT);
+    const order = orderKey();
+
+    const outcome = await inventory.reserve(order, fresh.map((sku) => ({ sku, warehouseId: WAREHOUSE, quantity: 1 })), later());
+
+    expect(outcome).toEqual({ status: 'SHORTFALL', short: [{ sku: 'LATE-SHORT-119', warehouseId: WAREHOUSE, quantity: 1 }] });
+    for (const sku of fresh.slice(0, 119)) expect(await inventory.stock(sku, WAREHOUSE)).toMatchObject({ reserved: 0, available: 1 });
+
+    await inventory.setOnHand('LATE-SHORT-119', WAREHOUSE, 1, 0, 'restock', AT);
+    expect((await inventory.reserve(order, fresh.map((sku) => ({ sku, warehouseId: WAREHOUSE, quantity: 1 })), later())).status).toBe('RESERVED');
+    expect(await inventory.stock('LATE-SHORT-000', WAREHOUSE)).toMatchObject({ reserved: 1, available: 0 });
+  });
+});
+
+describe('expiry', () => {
+  it('releases reservations never committed by their deadline, once', async () => {
+    await inventory.setOnHand('EXPIRING', WAREHOUSE, 5, 0, 'seed', AT);
+    const stale = orderKey();
+    const fresh = orderKey();
+    await inventory.reserve(stale, [{ sku: 'EXPIRING', warehouseId: WAREHOUSE, quantity: 2 }], Date.now() - 1);
+    await inventory.reserve(fresh, [{ sku: 'EXPIRING', warehouseId: WAREHOUSE, quantity: 1 }], later());
+
+    const released = await inventory.releaseExpired(Date.now());
+    const again = await inventory.releaseExpired(Date.now());
+
+    expect(released).toContain(stale);
+    expect(released).not.toContain(fresh);
+    expect(again).not.toContain(stale);
+    expect(await inventory.stock('EXPIRING', WAREHOUSE)).toMatchObject({ reserved: 1, available: 4 });
+  });
+});
