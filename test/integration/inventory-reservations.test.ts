@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal, type RunningDynamoDb } from '../../local/cloud/dynamodb/dynamodb-local.ts';
 import { InventoryTable } from '../../lambdas/inventory/adapters/inventory-table.ts';
+import { findDrift } from '../../lambdas/inventory/domain/drift.ts';
 import { LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
 
 const TABLE = 'inventory-test';
@@ -131,5 +132,35 @@ describe('expiry', () => {
     expect(released).not.toContain(fresh);
     expect(again).not.toContain(stale);
     expect(await inventory.stock('EXPIRING', WAREHOUSE)).toMatchObject({ reserved: 1, available: 4 });
+  });
+});
+
+describe('sync from the WMS', () => {
+  it('applies newer counts, ignores stale ones, and never touches reserved units', async () => {
+    await inventory.setOnHand('SYNCED', WAREHOUSE, 10, 1, 'seed', AT);
+    await inventory.reserve(orderKey(), [{ sku: 'SYNCED', warehouseId: WAREHOUSE, quantity: 4 }], later());
+
+    expect(await inventory.applyStockCount('SYNCED', WAREHOUSE, 12, { sequence: 200, source: 'wms-webhook', at: AT })).toBe('applied');
+    expect(await inventory.applyStockCount('SYNCED', WAREHOUSE, 3, { sequence: 150, source: 'wms-poll', at: AT })).toBe('stale');
+    expect(await inventory.applyStockCount('SYNCED', WAREHOUSE, 3, { sequence: 200, source: 'wms-poll', at: AT })).toBe('stale');
+
+    expect(await inventory.stock('SYNCED', WAREHOUSE)).toMatchObject({ onHand: 12, reserved: 4, safetyStock: 1, available: 7, syncSequence: 200, lastSyncSource: 'wms-webhook' });
+  });
+
+  it('reconciliation finds injected drift and corrects on hand without touching reservations', async () => {
+    const skus = ['RECON-A', 'RECON-B', 'RECON-C'];
+    for (const sku of skus) await inventory.setOnHand(sku, WAREHOUSE, 20, 0, 'seed', AT);
+    await inventory.reserve(orderKey(), [{ sku: 'RECON-B', warehouseId: WAREHOUSE, quantity: 5 }], later());
+    const wms = new Map([['RECON-A', 20], ['RECON-B', 17], ['RECON-C', 26]]);
+
+    const drift = findDrift(WAREHOUSE, await inventory.onHandBySku(WAREHOUSE, skus), wms);
+    for (const entry of drift) await inventory.applyStockCount(entry.sku, WAREHOUSE, entry.wms, { sequence: 1_000, source: 'reconciliation', at: AT });
+
+    expect(drift).toEqual([
+      { sku: 'RECON-B', warehouseId: WAREHOUSE, ours: 20, wms: 17, delta: -3 },
+      { sku: 'RECON-C', warehouseId: WAREHOUSE, ours: 20, wms: 26, delta: 6 },
+    ]);
+    expect(await inventory.stock('RECON-B', WAREHOUSE)).toMatchObject({ onHand: 17, reserved: 5, available: 12 });
+    expect(findDrift(WAREHOUSE, await inventory.onHandBySku(WAREHOUSE, skus), wms)).toEqual([]);
   });
 });

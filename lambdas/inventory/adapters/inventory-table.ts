@@ -15,6 +15,8 @@ export interface StockLevel {
   /** onHand − reserved − safetyStock, stored so a condition expression can compare it. */
   readonly available: number;
   readonly version: number;
+  /** The sender's sequence of the last count applied; older counts are ignored. */
+  readonly syncSequence?: number;
   readonly lastSyncedAt?: string;
   readonly lastSyncSource?: string;
 }
@@ -44,19 +46,66 @@ export class InventoryTable {
     this.documents = DynamoDBDocumentClient.from(client);
   }
 
-  /** Sets a stock level outright (seeding, reconciliation); reserved units are never touched. */
+  /** Sets a stock level outright (seeding); see applyStockCount for updates from a WMS. */
   async setOnHand(sku: string, warehouseId: string, onHand: number, safetyStock: number, source: string, at: string): Promise<void> {
-    const current = await this.stock(sku, warehouseId);
-    const reserved = current?.reserved ?? 0;
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...stockKey(sku, warehouseId), sku, warehouseId, onHand, reserved, safetyStock, available: onHand - reserved - safetyStock, version: (current?.version ?? 0) + 1, lastSyncedAt: at, lastSyncSource: source },
-        ConditionExpression: current ? '#version = :version' : 'attribute_not_exists(pk)',
-        ExpressionAttributeNames: current ? { '#version': 'version' } : undefined,
-        ExpressionAttributeValues: current ? { ':version': current.version } : undefined,
-      }),
-    );
+    await this.applyStockCount(sku, warehouseId, onHand, { source, at, safetyStock });
+  }
+
+  /**
+   * Applies an on-hand count from a WMS webhook, poll or reconciliation, if it is newer than the
+   * last one applied (by the sender's sequence). Reserved units are never touched: availability
+   * is recomputed around them. Concurrent reservations change the item's version, so the write
+   * is conditional on the version read and retried.
+   */
+  async applyStockCount(
+    sku: string,
+    warehouseId: string,
+    onHand: number,
+    /** `sequence` orders counts from one sender; without it (seeding by hand) the count always applies. */
+    update: { sequence?: number; source: string; at: string; safetyStock?: number },
+  ): Promise<'applied' | 'stale'> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.stock(sku, warehouseId);
+      if (update.sequence !== undefined && current?.syncSequence !== undefined && update.sequence <= current.syncSequence) return 'stale';
+      const reserved = current?.reserved ?? 0;
+      const safetyStock = update.safetyStock ?? current?.safetyStock ?? 0;
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...stockKey(sku, warehouseId),
+              sku,
+              warehouseId,
+              onHand,
+              reserved,
+              safetyStock,
+              available: onHand - reserved - safetyStock,
+              version: (current?.version ?? 0) + 1,
+              syncSequence: update.sequence ?? current?.syncSequence,
+              lastSyncedAt: update.at,
+              lastSyncSource: update.source,
+            },
+            ConditionExpression: current ? '#version = :version' : 'attribute_not_exists(pk)',
+            ExpressionAttributeNames: current ? { '#version': 'version' } : undefined,
+            ExpressionAttributeValues: current ? { ':version': current.version } : undefined,
+          }),
+        );
+        return 'applied';
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException') || attempt >= MAX_CONFLICT_RETRIES) throw error;
+      }
+    }
+  }
+
+  /** Our on-hand counts for one warehouse, for reconciliation. */
+  async onHandBySku(warehouseId: string, skus: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const sku of skus) {
+      const level = await this.stock(sku, warehouseId);
+      if (level) counts.set(sku, level.onHand);
+    }
+    return counts;
   }
 
   async stock(sku: string, warehouseId: string): Promise<StockLevel | undefined> {

@@ -35,3 +35,11 @@ describe('planning a reservation', () => {
     );
   });
 });
+
+describe('finding drift', () => {
+  it('reports every SKU whose count differs, including ones only one side lists', async () => {
+    const { findDrift } = await import('../../../lambdas/inventory/domain/drift.ts');
+    const drift = findDrift('MY-KUL-01', new Map([['A', 5], ['B', 2], ['GONE', 3]]), new Map([['A', 5], ['B', 4], ['NEW', 7]]));
+    expect(drift.map(({ sku, delta }) => [sku, delta])).toEqual([['B', 2], ['GONE', -3], ['NEW', 7]]);
+  });
+});
