@@ -1,6 +1,8 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Command } from 'commander';
 import { startDynamoDbLocal } from '../local/cloud/dynamodb/dynamodb-local.ts';
+import { INVENTORY_TABLE_SCHEMA } from '../local/cloud/dynamodb/table-schemas.ts';
+import { createTableFromTemplate } from '../local/cloud/dynamodb/tables.ts';
 import { InventoryTable } from '../lambdas/inventory/adapters/inventory-table.ts';
 
 /**
@@ -35,22 +37,7 @@ async function run(label: string, count: number, reserve: (index: number) => Pro
 const dynamo = await startDynamoDbLocal();
 const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'ap-south-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
 try {
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'inventory-bench',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'expiryStatus', AttributeType: 'S' },
-        { AttributeName: 'expiresAt', AttributeType: 'N' },
-      ],
-      GlobalSecondaryIndexes: [
-        { IndexName: 'byExpiry', KeySchema: [{ AttributeName: 'expiryStatus', KeyType: 'HASH' }, { AttributeName: 'expiresAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
-      ],
-    }),
-  );
+  await createTableFromTemplate(client, 'inventory-bench', INVENTORY_TABLE_SCHEMA);
   const inventory = new InventoryTable('inventory-bench', client);
   const at = new Date().toISOString();
   const expiresAt = Date.now() + 3_600_000;

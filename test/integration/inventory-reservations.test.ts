@@ -1,45 +1,21 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoDbLocal, type RunningDynamoDb } from '../../local/cloud/dynamodb/dynamodb-local.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { INVENTORY_TABLE_SCHEMA } from '../../local/cloud/dynamodb/table-schemas.ts';
 import { InventoryTable } from '../../lambdas/inventory/adapters/inventory-table.ts';
 import { findDrift } from '../../lambdas/inventory/domain/drift.ts';
-import { LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
+import { useDynamoDbLocalTable } from '../helpers/dynamodb-local.ts';
 
 const TABLE = 'inventory-test';
 const WAREHOUSE = 'IN-BLR-01';
 const AT = '2026-11-28T10:00:00Z';
-let dynamo: RunningDynamoDb;
-let client: DynamoDBClient;
 let inventory: InventoryTable;
 let nextOrder = 0;
 const orderKey = () => `saffron-threads#${8_000_000 + nextOrder++}`;
 const later = () => Date.now() + 3_600_000;
 
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'expiryStatus', AttributeType: 'S' },
-        { AttributeName: 'expiresAt', AttributeType: 'N' },
-      ],
-      GlobalSecondaryIndexes: [
-        { IndexName: 'byExpiry', KeySchema: [{ AttributeName: 'expiryStatus', KeyType: 'HASH' }, { AttributeName: 'expiresAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
-      ],
-    }),
-  );
-  inventory = new InventoryTable(TABLE, client);
-}, 120_000);
+const table = useDynamoDbLocalTable(TABLE, INVENTORY_TABLE_SCHEMA);
 
-afterAll(async () => {
-  client?.destroy();
-  await dynamo?.stop();
+beforeAll(() => {
+  inventory = new InventoryTable(TABLE, table.client());
 });
 
 describe('a hot SKU in a sale', () => {

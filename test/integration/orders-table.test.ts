@@ -1,35 +1,19 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoDbLocal, type RunningDynamoDb } from '../../local/cloud/dynamodb/dynamodb-local.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ORDERS_TABLE_SCHEMA } from '../../local/cloud/dynamodb/table-schemas.ts';
 import { OrdersTable } from '../../lambdas/orders/adapters/orders-table.ts';
 import type { OrderSnapshot } from '../../lambdas/shared/events.ts';
 import { mapShopifyOrder } from '../../lambdas/intake/domain/shopify-order.ts';
 import { aShopifyOrder } from '../helpers/shopify-order.ts';
-import { LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
+import { useDynamoDbLocalTable } from '../helpers/dynamodb-local.ts';
 
 const TABLE = 'orders-table-test';
-let dynamo: RunningDynamoDb;
-let client: DynamoDBClient;
 let orders: OrdersTable;
 let nextId = 7_000_000_000_000;
 
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-    }),
-  );
-  orders = new OrdersTable(TABLE, client);
-});
+const table = useDynamoDbLocalTable(TABLE, ORDERS_TABLE_SCHEMA);
 
-afterAll(async () => {
-  client?.destroy();
-  await dynamo?.stop();
+beforeAll(() => {
+  orders = new OrdersTable(TABLE, table.client());
 });
 
 function snapshot(orderId: string, version: number, triggeredAt: string, topic: OrderSnapshot['topic'] = 'orders/updated'): OrderSnapshot {
