@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { CachedSecrets } from '#shared/cached-secrets';
 import { requiredEnv } from '#shared/environment';
 import { jsonReply } from '#shared/http-reply';
 import { EventPublisher, type PublishableEvent } from '#shared/event-publisher';
 import { EVENT_SOURCES } from '#shared/events';
 import { flushMetrics, logger, metrics } from '#shared/observability';
 import { findBrand } from '#config/brands';
-import { BrandSecrets } from './adapters/brand-secrets.ts';
 import { RawArchive, type InboundRequest } from './adapters/raw-archive.ts';
 
 export interface Reply {
@@ -49,7 +49,8 @@ const json = ({ statusCode, body }: Reply): APIGatewayProxyStructuredResultV2 =>
  */
 export function webhookHandler(source: WebhookSource) {
   const archive = new RawArchive(requiredEnv('RAW_ARCHIVE_BUCKET'));
-  const secrets = new BrandSecrets(requiredEnv('BRAND_SECRET_PREFIX'));
+  const secretPrefix = requiredEnv('BRAND_SECRET_PREFIX');
+  const secrets = new CachedSecrets();
   const publisher = new EventPublisher(requiredEnv('EVENT_BUS_NAME'), EVENT_SOURCES.intake);
   const idempotencyConfig = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
@@ -81,7 +82,7 @@ export function webhookHandler(source: WebhookSource) {
     try {
       const archiveKey = await archive.store({ source: source.name, brand, deliveryId, receivedAt, headers, rawBody });
 
-      const secret = BRAND_ID.test(brand) && findBrand(brand) ? await secrets.secretFor(brand) : undefined;
+      const secret = BRAND_ID.test(brand) && findBrand(brand) ? await secrets.get(`${secretPrefix}${brand}`) : undefined;
       if (!secret) return json({ statusCode: 404, body: { error: 'unknown_brand', message: `no storefront is configured for brand "${brand}"` } });
 
       if (!source.isValidSignature(rawBody, secret, headers)) {

@@ -1,14 +1,15 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { CachedSecrets } from '#shared/cached-secrets';
 import { requiredEnv } from '#shared/environment';
 import { jsonReply } from '#shared/http-reply';
 import { logger } from '#shared/observability';
 import { OrdersTable } from './adapters/orders-table.ts';
-import { TrackingKey } from './adapters/tracking-key.ts';
 import { opsView, type StoredOrder } from './domain/order-view.ts';
 import { createTrackingToken } from './domain/tracking-link.ts';
 
 const orders = new OrdersTable(requiredEnv('ORDERS_TABLE_NAME'));
-const trackingKey = new TrackingKey(requiredEnv('TRACKING_LINK_KEY_SECRET'));
+const trackingKeySecret = requiredEnv('TRACKING_LINK_KEY_SECRET');
+const secrets = new CachedSecrets();
 
 /**
  * GET /orders/{brand}/{orderId}, from API Gateway with IAM authorization (ops only).
@@ -26,6 +27,6 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     payment: item.payment ? JSON.parse(item.payment) : undefined,
     rejectionReasons: typeof item.rejectionReasons === 'string' ? JSON.parse(item.rejectionReasons) : undefined,
   };
-  const token = createTrackingToken(await trackingKey.value(), { brand, orderId }, new Date());
+  const token = createTrackingToken(await secrets.require(trackingKeySecret), { brand, orderId }, new Date());
   return jsonReply(200, opsView(stored, await orders.timeline(brand, orderId), `/track/${token}`));
 }

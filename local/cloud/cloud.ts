@@ -46,15 +46,6 @@ export interface LocalCloudOptions {
 /** Worker threads per function when the template reserves no concurrency. */
 const LOCAL_WORKERS_PER_FUNCTION = 4;
 
-const DYNAMODB_ACTIONS: Record<string, new (input: never) => ddb.DynamoDBClient extends never ? never : object> = {
-  putItem: ddb.PutItemCommand,
-  getItem: ddb.GetItemCommand,
-  updateItem: ddb.UpdateItemCommand,
-  deleteItem: ddb.DeleteItemCommand,
-  query: ddb.QueryCommand,
-  transactWriteItems: ddb.TransactWriteItemsCommand,
-} as never;
-
 /**
  * The synthesized app, running on this machine. Boots one Stage's templates from the cloud
  * assembly: DynamoDB Local for tables, worker threads for functions, and in-process emulations of
@@ -391,13 +382,28 @@ function readDefinitionAsset(machine: ResolvedResource, key: string | undefined)
   return readFileSync(path, 'utf8');
 }
 
+/** The DynamoDB actions the workflow's direct integrations may call, with Step Functions' parameters as input. */
+function sendDynamoDb(client: ddb.DynamoDBClient, action: string, params: Record<string, unknown>): Promise<{ $metadata: unknown }> {
+  switch (action) {
+    case 'putItem':
+      return client.send(new ddb.PutItemCommand(params as unknown as ddb.PutItemCommandInput));
+    case 'getItem':
+      return client.send(new ddb.GetItemCommand(params as unknown as ddb.GetItemCommandInput));
+    case 'updateItem':
+      return client.send(new ddb.UpdateItemCommand(params as unknown as ddb.UpdateItemCommandInput));
+    case 'deleteItem':
+      return client.send(new ddb.DeleteItemCommand(params as unknown as ddb.DeleteItemCommandInput));
+    default:
+      throw new AwsServiceError('UnsupportedIntegration', `dynamodb:${action} is not emulated by the local cloud`);
+  }
+}
+
 async function callDynamoDb(client: ddb.DynamoDBClient, action: string, params: Record<string, unknown>): Promise<unknown> {
-  const Command = DYNAMODB_ACTIONS[action] as unknown as (new (input: unknown) => Parameters<ddb.DynamoDBClient['send']>[0]) | undefined;
-  if (!Command) throw new AwsServiceError('UnsupportedIntegration', `dynamodb:${action} is not emulated by the local cloud`);
   try {
-    const { $metadata: _metadata, ...output } = (await client.send(new Command(params))) as { $metadata: unknown };
+    const { $metadata: _metadata, ...output } = await sendDynamoDb(client, action, params);
     return output;
   } catch (error) {
+    if (error instanceof AwsServiceError) throw error;
     const name = error instanceof Error ? error.name : 'InternalServerError';
     throw new AwsServiceError(name, error instanceof Error ? error.message : String(error));
   }

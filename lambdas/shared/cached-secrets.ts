@@ -4,25 +4,31 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 const CACHE_TTL_MS = 5 * 60 * 1000;
 
 /**
- * Reads each brand's webhook secret from Secrets Manager by name (`<prefix><brand>`) and caches
- * it per warm container. A missing secret means the brand is unknown; that answer is cached too,
- * so a flood of requests for a made-up brand does not become a flood of API calls.
+ * Reads secrets from Secrets Manager by name and caches them per warm container. A missing
+ * secret is cached too (as undefined), so a flood of requests naming a made-up brand does not
+ * become a flood of API calls.
  */
-export class BrandSecrets {
+export class CachedSecrets {
   private readonly cache = new Map<string, { value: string | undefined; expiresAt: number }>();
 
   constructor(
-    private readonly secretNamePrefix: string,
     private readonly client: SecretsManagerClient = new SecretsManagerClient({}),
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The brand's secret, or undefined when the brand has none. */
-  async secretFor(brand: string): Promise<string | undefined> {
-    const cached = this.cache.get(brand);
+  /** The secret's value, or undefined when no secret has that name. */
+  async get(secretId: string): Promise<string | undefined> {
+    const cached = this.cache.get(secretId);
     if (cached && cached.expiresAt > this.now()) return cached.value;
-    const value = await this.fetch(`${this.secretNamePrefix}${brand}`);
-    this.cache.set(brand, { value, expiresAt: this.now() + CACHE_TTL_MS });
+    const value = await this.fetch(secretId);
+    this.cache.set(secretId, { value, expiresAt: this.now() + CACHE_TTL_MS });
+    return value;
+  }
+
+  /** The secret's value; a missing secret is a deployment error. */
+  async require(secretId: string): Promise<string> {
+    const value = await this.get(secretId);
+    if (!value) throw new Error(`secret ${secretId} does not exist or has no value`);
     return value;
   }
 
