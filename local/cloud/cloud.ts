@@ -5,6 +5,7 @@ import { LocalHttpApi } from './apigateway/http-api.ts';
 import {
   AwsServiceError,
   LOCAL_REGION,
+  arnResourceName,
   arnService,
   createClock,
   type Clock,
@@ -16,6 +17,8 @@ import { createTableFromTemplate, type TableProperties } from './dynamodb/tables
 import { LocalEndpoint } from './endpoint.ts';
 import { EventBridgeService } from './eventbridge/service.ts';
 import { LocalLambdaRuntime } from './lambda/index.ts';
+import { SchedulerService, type ScheduleMode, type ScheduleSummary } from './scheduler/service.ts';
+import { addScheduleFromTemplate, scheduleFromTemplate } from './scheduler/template.ts';
 import { generateSecretString, SecretsManagerService, type GenerateSecretString } from './secrets/secrets-manager.ts';
 import { startLocalS3 } from './s3/local-s3.ts';
 import { SqsEventSourceMapping } from './sqs/event-source-mapping.ts';
@@ -39,8 +42,19 @@ export interface LocalCloudOptions {
   readonly logger: LocalLogger;
   /** >1 makes retries, visibility timeouts and task timeouts pass faster than real time. @default 1 */
   readonly clockSpeed?: number;
-  /** First EventBridge retry delay, in clock milliseconds. @default 1000 */
+  /** First retry delay of EventBridge target deliveries and EventBridge Scheduler invocations, in clock milliseconds. @default 1000 */
   readonly eventRetryBaseDelayMs?: number;
+  /**
+   * `clock`: EventBridge Scheduler schedules fire on the local clock (a rate's first firing one
+   * period after boot). `manual`: nothing fires by itself; use `runSchedule`. @default 'clock'
+   */
+  readonly schedules?: ScheduleMode;
+  /**
+   * Replaces the template value of these environment variables in every function that declares
+   * them, e.g. to point `WMS_BASE_URL` at a local simulator. Variables a function does not declare
+   * are not added; a key that no function declares fails the boot.
+   */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** Worker threads per function when the template reserves no concurrency. */
@@ -59,6 +73,7 @@ interface LocalCloudParts {
   readonly stepFunctions: StepFunctionsService;
   readonly secrets: SecretsManagerService;
   readonly lambda: LocalLambdaRuntime;
+  readonly scheduler: SchedulerService;
   readonly resources: readonly ResolvedResource[];
   readonly apiUrl: string;
   readonly endpointUrl: string;
@@ -78,6 +93,7 @@ export class LocalCloud {
   readonly stepFunctions: StepFunctionsService;
   readonly secrets: SecretsManagerService;
   readonly lambda: LocalLambdaRuntime;
+  readonly scheduler: SchedulerService;
   readonly resources: readonly ResolvedResource[];
   readonly apiUrl: string;
   readonly endpointUrl: string;
@@ -95,6 +111,7 @@ export class LocalCloud {
     this.stepFunctions = parts.stepFunctions;
     this.secrets = parts.secrets;
     this.lambda = parts.lambda;
+    this.scheduler = parts.scheduler;
     this.resources = parts.resources;
     this.apiUrl = parts.apiUrl;
     this.endpointUrl = parts.endpointUrl;
@@ -126,6 +143,11 @@ export class LocalCloud {
       // Resolving checks every type, property and intrinsic before anything starts.
       const resources = resolveStacks(stacks, endpointUrl);
       const byType = (type: string) => resources.filter((resource) => resource.type === type);
+      // Checked before anything starts, so a mistake costs no DynamoDB Local boot.
+      const schedules = byType('AWS::Scheduler::Schedule');
+      checkScheduleTargets(schedules, byType('AWS::Lambda::Function'), byType('AWS::SQS::Queue'));
+      const environmentOverrides = options.functionEnvironment ?? {};
+      checkEnvironmentOverrides(byType('AWS::Lambda::Function'), environmentOverrides);
 
       const dynamo: RunningDynamoDb = await startDynamoDbLocal();
       closers.push(() => dynamo.stop());
@@ -163,7 +185,7 @@ export class LocalCloud {
         });
       }
 
-      const lambda = new LocalLambdaRuntime({ logger, logDir });
+      const lambda = new LocalLambdaRuntime({ logger, logDir, clock });
       closers.push(() => lambda.close());
       const functionDeadLetters = new Map<string, string>();
       for (const fn of byType('AWS::Lambda::Function')) {
@@ -178,7 +200,7 @@ export class LocalCloud {
           assetDir: join(fn.stack.assemblyDir, assetPath),
           handler: p.Handler,
           environment: {
-            ...p.Environment?.Variables,
+            ...withOverrides(p.Environment?.Variables ?? {}, environmentOverrides),
             AWS_ENDPOINT_URL: endpointUrl,
             AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
             AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -206,7 +228,8 @@ export class LocalCloud {
               await sqs.sendMessage(targetArn, body, attributes);
               return;
             case 'lambda':
-              lambda.invokeAsync(targetArn, JSON.parse(body), {
+              // Resolves once accepted; rejects (unknown function, runtime closed) so the caller retries.
+              await lambda.invokeAsync(targetArn, JSON.parse(body), {
                 onFailure: async (event) => {
                   const dlq = functionDeadLetters.get(targetArn.split(':').pop()!);
                   if (dlq) await sqs.sendMessage(dlq, JSON.stringify(event));
@@ -308,12 +331,29 @@ export class LocalCloud {
         closers.push(() => esm.stop());
       }
 
+      const scheduler = new SchedulerService({
+        clock,
+        logger,
+        mode: options.schedules ?? 'clock',
+        retryBaseDelayMs: options.eventRetryBaseDelayMs,
+        // Scheduler invokes Lambda targets asynchronously, like an EventBridge rule target.
+        invoker: {
+          invokeAsync: (functionArn, event) => delivery.deliver(functionArn, JSON.stringify(event)),
+          invoke: (functionArn, event) => lambda.invoke(functionArn, event),
+        },
+        deadLetters: { sendToDeadLetter: (queueArn, body, attributes) => delivery.deliver(queueArn, body, { ...attributes }) },
+      });
+      closers.push(() => scheduler.stop());
+      for (const schedule of schedules) addScheduleFromTemplate(schedule, (definition) => scheduler.addSchedule(definition));
+
       endpoint.register(eventBridge);
       endpoint.register(sqs);
       endpoint.register(sfn);
       endpoint.register(secrets);
 
       const apiUrl = await startHttpApis(resources, lambda, logger, logDir, options.apiPort ?? 0, closers);
+      // Last, so a rate's first firing is one period after the stage is up.
+      scheduler.start();
       return new LocalCloud({
         clock,
         eventBridge,
@@ -322,6 +362,7 @@ export class LocalCloud {
         secrets,
         faults,
         lambda,
+        scheduler,
         resources,
         apiUrl,
         endpointUrl,
@@ -358,21 +399,76 @@ export class LocalCloud {
     this.faults.set(targetArn, count);
   }
 
-  /** Resolves once no event delivery, queued message or running execution remains. */
+  /**
+   * Fires an EventBridge Scheduler schedule now, by name, logical id or CDK path suffix: one
+   * synchronous invocation of its target, without retries, whatever its state. Resolves with the
+   * function's result; rejects with its error.
+   */
+  async runSchedule(nameOrPathSuffix: string): Promise<unknown> {
+    return this.scheduler.runNow(nameOrPathSuffix);
+  }
+
+  /** Every schedule of the stage, with when it fires next on the local clock. */
+  schedules(): ScheduleSummary[] {
+    return this.scheduler.list();
+  }
+
+  /**
+   * Resolves once no event delivery, queued message, running execution or invocation (scheduled
+   * or event) remains. Schedules' future firings are not waited for.
+   */
   async idle(): Promise<void> {
     for (let settledRounds = 0; settledRounds < 2; ) {
       await this.eventBridge.idle();
+      await this.scheduler.idle();
       await Promise.all(this.mappings.map((mapping) => mapping.idle()));
       await this.stepFunctions.idle();
-      const busy = this.eventBridge.pendingDeliveries() > 0;
+      await this.lambda.idle();
+      const busy = this.eventBridge.pendingDeliveries() > 0 || this.scheduler.pendingDeliveries() > 0 || this.lambda.pendingAsyncInvocations() > 0;
       settledRounds = busy ? 0 : settledRounds + 1;
     }
+  }
+
+  /** Runs `close` when the cloud stops, before its own parts: for simulators started beside it. */
+  onStop(close: () => Promise<void> | void): void {
+    this.closers.push(close);
   }
 
   async stop(): Promise<void> {
     const closers = this.closers.splice(0).reverse();
     for (const close of closers) await close();
   }
+}
+
+/** A schedule's target and dead-letter queue must be resources of this stage (and of a kind it supports). */
+function checkScheduleTargets(schedules: readonly ResolvedResource[], functions: readonly ResolvedResource[], queues: readonly ResolvedResource[]): void {
+  const functionNames = new Set(functions.map((fn) => fn.name));
+  const queueNames = new Set(queues.map((queue) => queue.name));
+  for (const schedule of schedules) {
+    const { target } = scheduleFromTemplate(schedule);
+    if (!functionNames.has(arnResourceName(target.arn))) {
+      throw new UnsupportedTemplateError(schedule.stackName, schedule.logicalId, `target ${target.arn} that is not a function of this stage`);
+    }
+    if (target.deadLetterArn !== undefined && !queueNames.has(arnResourceName(target.deadLetterArn))) {
+      throw new UnsupportedTemplateError(schedule.stackName, schedule.logicalId, `dead-letter target ${target.deadLetterArn} that is not a queue of this stage`);
+    }
+  }
+}
+
+/** Every override must name a variable some function declares; a typo would otherwise change nothing. */
+function checkEnvironmentOverrides(functions: readonly ResolvedResource[], overrides: Readonly<Record<string, string>>): void {
+  const declared = new Set(functions.flatMap((fn) => Object.keys((fn.properties as { Environment?: { Variables?: Record<string, string> } }).Environment?.Variables ?? {})));
+  const unknown = Object.keys(overrides).filter((name) => !declared.has(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `functionEnvironment ${unknown.join(', ')}: no function of this stage declares ${unknown.length === 1 ? 'this variable' : 'these variables'}; declared: ${[...declared].sort().join(', ') || 'none'}`,
+    );
+  }
+}
+
+/** The function's variables, with the overridden ones replaced; nothing is added. */
+function withOverrides(variables: Readonly<Record<string, string>>, overrides: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, Object.hasOwn(overrides, name) ? overrides[name]! : value]));
 }
 
 function readDefinitionAsset(machine: ResolvedResource, key: string | undefined): string {

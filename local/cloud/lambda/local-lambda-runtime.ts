@@ -134,12 +134,22 @@ export class LocalLambdaRuntime implements LambdaInvoker {
     void run.finally(() => this.asyncRuns.delete(run));
   }
 
-  /** Stops every worker and abandons pending event retries. */
   /** Cold-starts `count` workers of the function now, so its first invocations find them warm. */
   async warm(functionArnOrName: string, count = 1): Promise<void> {
     await this.lookup(functionArnOrName).pool.warm(count);
   }
 
+  /** Event invocations not yet finished, retries and destinations included. */
+  pendingAsyncInvocations(): number {
+    return this.asyncRuns.size;
+  }
+
+  /** Resolves once every event invocation has finished, including those started meanwhile. */
+  async idle(): Promise<void> {
+    while (this.asyncRuns.size > 0) await Promise.allSettled([...this.asyncRuns]);
+  }
+
+  /** Stops every worker and abandons pending event retries. */
   async close(): Promise<void> {
     this.shutdown.abort();
     const closed = new Error('the local Lambda runtime is closed');

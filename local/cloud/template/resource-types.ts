@@ -144,6 +144,17 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeSpec>> = {
     ref: (name) => name,
     attributes: { Arn: (name) => arn('events', `rule/${name}`) },
   },
+  'AWS::Scheduler::Schedule': {
+    // StartDate/EndDate bound the firings; GroupName may only be the default group, FlexibleTimeWindow
+    // only Mode OFF, and the target only a Lambda function: local/cloud/scheduler/template.ts checks.
+    honoured: ['Name', 'ScheduleExpression', 'ScheduleExpressionTimezone', 'State', 'Target', 'FlexibleTimeWindow', 'StartDate', 'EndDate', 'GroupName'],
+    noLocalEffect: { Description: 'descriptive only', KmsKeyArn: ENCRYPTION },
+    nameProperty: 'Name',
+    // Schedule names are at most 64 characters.
+    generatedName: (stackName, logicalId) => `${stackName}-${logicalId}`.slice(0, 64),
+    ref: (name) => name,
+    attributes: { Arn: (name) => arn('scheduler', `schedule/default/${name}`) },
+  },
   'AWS::StepFunctions::StateMachine': {
     honoured: ['StateMachineName', 'StateMachineType', 'DefinitionString', 'DefinitionS3Location', 'DefinitionSubstitutions'],
     noLocalEffect: {
