@@ -1,10 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { LocalCloud } from '../local/cloud/cloud.ts';
+import type { LocalCloud } from '../local/cloud/cloud.ts';
 import { LOCAL_REGION, silentLogger } from '../local/cloud/contracts.ts';
+import { LocalSystem, type LocalSystemOptions } from '../local/local-system.ts';
 import { synthesizeStage } from '../local/synth.ts';
 
 export interface BenchCloud {
+  readonly system: LocalSystem;
   readonly cloud: LocalCloud;
   readonly dynamo: DynamoDBClient;
   readonly sfn: SFNClient;
@@ -19,21 +21,23 @@ export const ORDER_LIFECYCLE_ARN = `arn:aws:states:${LOCAL_REGION}:000000000000:
  * Runs a benchmark against a freshly booted dev stage, with SDK clients as an operator would use
  * them, and always stops the cloud (DynamoDB Local is a child process) however the run ends.
  */
-export async function runBenchmark(synth: boolean, bench: (context: BenchCloud) => Promise<void>): Promise<void> {
+export async function runBenchmark(synth: boolean, bench: (context: BenchCloud) => Promise<void>, options: Partial<LocalSystemOptions> = {}): Promise<void> {
   if (synth) synthesizeStage('dev');
-  const cloud = await LocalCloud.boot({ logger: silentLogger, logDir: '.local/bench-logs' });
+  // Schedules run only when a benchmark asks, so a reconciliation never lands inside a measurement.
+  const system = await LocalSystem.start({ logger: silentLogger, logDir: '.local/bench-logs', schedules: 'manual', ...options });
+  const { cloud } = system;
   const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
   const dynamo = new DynamoDBClient({ endpoint: cloud.dynamoDbEndpoint, region: LOCAL_REGION, credentials });
   const sfn = new SFNClient({ endpoint: cloud.endpointUrl, region: LOCAL_REGION, credentials });
   try {
-    await bench({ cloud, dynamo, sfn });
+    await bench({ system, cloud, dynamo, sfn });
   } catch (error) {
     console.error(error);
     process.exitCode = 1;
   } finally {
     dynamo.destroy();
     sfn.destroy();
-    await cloud.stop();
+    await system.stop();
   }
 }
 

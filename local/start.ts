@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { LocalCloud } from './cloud/cloud.ts';
 import type { LocalLogger } from './cloud/contracts.ts';
 import { runDemo } from './demo.ts';
+import { LocalSystem } from './local-system.ts';
+import { showStockSync } from './stock-demo.ts';
 import { synthesizeStage } from './synth.ts';
 import { writeLocalEndpoints } from '../bin/ops/targets.ts';
 
@@ -35,10 +36,11 @@ async function main(): Promise<number> {
     synthesizeStage('dev');
     console.log(`  done in ${((Date.now() - synthStarted) / 1000).toFixed(1)} s`);
   }
-  console.log('Booting the local cloud from cdk.out/assembly-dev…');
-  const cloud = await LocalCloud.boot({ stage: 'dev', apiPort: options.port, endpointPort: options.endpointPort, logger });
+  console.log('Booting the local cloud from cdk.out/assembly-dev, with the simulated WMS and Shopify stores…');
+  const system = await LocalSystem.start({ stage: 'dev', apiPort: options.port, endpointPort: options.endpointPort, logger });
+  const { cloud } = system;
   const shutdown = async (code: number) => {
-    await cloud.stop();
+    await system.stop();
     process.exit(code);
   };
   process.once('SIGINT', () => void shutdown(130));
@@ -50,6 +52,9 @@ async function main(): Promise<number> {
   console.log(`  AWS endpoint    ${cloud.endpointUrl}  (AWS_ENDPOINT_URL for the AWS CLI/SDK)`);
   console.log(`  DynamoDB Local  ${cloud.dynamoDbEndpoint}`);
   console.log(`  S3              ${cloud.s3Endpoint}  (raw webhook archive)`);
+  console.log(`  WMS simulator   ${system.wms.url}  (stock API; signed webhooks to /webhooks/wms/{warehouseId})`);
+  console.log(`  Shopify Admin   ${system.shopify.url}  (inventorySetQuantities per demo store, Plus rate limit)`);
+  console.log(`  schedules       ${cloud.schedules().map((schedule) => `${schedule.name.replace('order-automation-dev-', '')} ${schedule.expression}`).join(', ')}`);
   console.log('  function logs   .local/logs/');
   console.log('  ops             npm run ops -- --local modes | kill-switch on|off | brand-mode <brand> <mode>');
 
@@ -66,6 +71,8 @@ async function main(): Promise<number> {
     }
     const reached = outcomes.filter((outcome) => outcome.status === outcome.expectedStatus).length;
     console.log(`\n${reached}/${outcomes.length} orders reached their expected state in ${seconds.toFixed(1)} s`);
+    console.log('\nStock: a WMS change reaching the storefronts, and drift found by reconciliation…');
+    for (const line of await showStockSync(system)) console.log(`  ${line}`);
   }
 
   if (options.exit) {

@@ -10,7 +10,7 @@ import { EventPublisher, type PublishableEvent } from '#shared/event-publisher';
 import { EVENT_SOURCES } from '#shared/events';
 import { flushMetrics, logger, metrics } from '#shared/observability';
 import { findBrand } from '#config/brands';
-import { RawArchive, type InboundRequest } from './adapters/raw-archive.ts';
+import { RawArchive, type InboundRequest } from '#shared/raw-archive';
 
 export interface Reply {
   readonly statusCode: number;

@@ -121,6 +121,16 @@ async function applyRecord(record: SQSRecord): Promise<void> {
       await orders.recordTimeline(accepted.brand, accepted.orderId, { detailType, occurredAt: accepted.occurredAt, eventId: envelope.id, summary: { mode: accepted.mode } });
       return;
     }
+    case 'Inventory Reserved':
+    case 'Inventory Shortfall':
+    case 'Inventory Released':
+    case 'Item Substituted': {
+      const { brand, orderId, occurredAt, version: _version, correlationId: _correlationId, ...summary } = parseDetail(detailType, envelope.detail);
+      await orders.recordTimeline(brand, orderId, { detailType, occurredAt, eventId: envelope.id, summary });
+      return;
+    }
+    default:
+      throw new Error(`"${detailType}" is not applied to orders; the rule's pattern should not have delivered it`);
   }
 }
 

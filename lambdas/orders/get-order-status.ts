@@ -26,6 +26,8 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     order: item.order ? JSON.parse(item.order) : undefined,
     payment: item.payment ? JSON.parse(item.payment) : undefined,
     rejectionReasons: typeof item.rejectionReasons === 'string' ? JSON.parse(item.rejectionReasons) : undefined,
+    reservation: typeof item.reservation === 'string' ? JSON.parse(item.reservation) : undefined,
+    shortfall: typeof item.shortfall === 'string' ? JSON.parse(item.shortfall) : undefined,
   };
   const token = createTrackingToken(await secrets.require(trackingKeySecret), { brand, orderId }, new Date());
   return jsonReply(200, opsView(stored, await orders.timeline(brand, orderId), `/track/${token}`));

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { CanonicalOrderSchema } from './canonical-order.ts';
 import { EnvelopeFieldsSchema } from './event-envelope.ts';
+import {
+  InventoryDriftDetectedSchema,
+  InventoryReleasedSchema,
+  InventoryReservedSchema,
+  InventoryShortfallSchema,
+  ItemSubstitutedSchema,
+  StockLevelChangedSchema,
+} from './inventory-events.ts';
 import { PaymentCapturedSchema, PaymentFailedSchema } from './payment-events.ts';
 
 /**
@@ -11,6 +19,7 @@ import { PaymentCapturedSchema, PaymentFailedSchema } from './payment-events.ts'
 export const EVENT_SOURCES = {
   intake: 'order-automation.intake',
   orders: 'order-automation.orders',
+  inventory: 'order-automation.inventory',
 } as const;
 export type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
 
@@ -62,6 +71,12 @@ export const EVENT_CATALOG = {
   'Order Rejected': { sources: [EVENT_SOURCES.intake, EVENT_SOURCES.orders], schema: OrderRejectedSchema },
   'Payment Captured': { sources: [EVENT_SOURCES.intake], schema: PaymentCapturedSchema },
   'Payment Failed': { sources: [EVENT_SOURCES.intake], schema: PaymentFailedSchema },
+  'Stock Level Changed': { sources: [EVENT_SOURCES.inventory], schema: StockLevelChangedSchema },
+  'Inventory Drift Detected': { sources: [EVENT_SOURCES.inventory], schema: InventoryDriftDetectedSchema },
+  'Inventory Reserved': { sources: [EVENT_SOURCES.inventory], schema: InventoryReservedSchema },
+  'Inventory Shortfall': { sources: [EVENT_SOURCES.inventory], schema: InventoryShortfallSchema },
+  'Inventory Released': { sources: [EVENT_SOURCES.inventory], schema: InventoryReleasedSchema },
+  'Item Substituted': { sources: [EVENT_SOURCES.inventory], schema: ItemSubstitutedSchema },
 } as const;
 
 export type DetailType = keyof typeof EVENT_CATALOG;

@@ -1,8 +1,8 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 export interface InboundRequest {
-  readonly source: 'shopify' | 'razorpay';
-  /** The brand in the path, as sent: it may be unknown or malformed, and is archived all the same. */
+  readonly source: 'shopify' | 'razorpay' | 'wms';
+  /** The brand (or, for the WMS, the warehouse) in the path, as sent: it may be unknown or malformed, and is archived all the same. */
   readonly brand: string;
   /** The sender's delivery id when it has one, else the API request id. */
   readonly deliveryId: string;

@@ -30,6 +30,11 @@ export interface BrandConfig {
   };
   /** The mode when the config table says nothing about the brand. */
   readonly defaultMode: BrandMode;
+  /**
+   * Categories in which a short line may be filled with a listed equivalent (lib/config/catalog.ts)
+   * without asking the customer first. Empty: the brand never substitutes.
+   */
+  readonly substitution: { readonly approvedCategories: readonly string[] };
 }
 
 const IN_WAREHOUSES = ['IN-BLR-01', 'IN-DEL-01', 'IN-BOM-01'];
@@ -64,6 +69,8 @@ function brand(
       whatsapp: { phoneNumberId: String(109_000_000_000_000 + index), displayNumber: `${local.dial}${String(1000 + index)}` },
     },
     defaultMode,
+    // Beauty brands sell the same formula in several pack sizes; apparel sizes and home goods are never swapped.
+    substitution: { approvedCategories: category === 'beauty' ? ['serum', 'body-scrub'] : [] },
   };
 }
 
@@ -90,13 +97,15 @@ export function findBrand(id: string): BrandConfig | undefined {
 }
 
 export type WebhookSource = 'shopify' | 'razorpay';
+/** Webhook secrets, plus `shopify-admin`: the Admin API access token that pushes storefront stock. */
+export type BrandSecretKind = WebhookSource | 'shopify-admin';
 
-/** Prefix of every brand secret of one source; a function reads `<prefix><brand id>`. */
-export function brandSecretPrefix(environment: string, source: WebhookSource): string {
+/** Prefix of every brand secret of one kind; a function reads `<prefix><brand id>`. */
+export function brandSecretPrefix(environment: string, source: BrandSecretKind): string {
   return `order-automation/${environment}/${source}/`;
 }
 
 /** Name of a brand's secret; the same function serves the stacks, the functions and the tools. */
-export function brandSecretName(environment: string, source: WebhookSource, brandId: string): string {
+export function brandSecretName(environment: string, source: BrandSecretKind, brandId: string): string {
   return `${brandSecretPrefix(environment, source)}${brandId}`;
 }

@@ -24,6 +24,13 @@ export interface EnvironmentConfig {
   readonly protectData: boolean;
   /** Most order-lifecycle starts running at once; the intake queue absorbs the rest of a burst. */
   readonly starterMaxConcurrency: number;
+  /** Base URL of the WMS stock API (polls and reconciliation). */
+  readonly wmsBaseUrl: string;
+  /**
+   * Minutes a reservation holds stock without being committed at dispatch before it is released.
+   * Longer than the slowest dispatch, or released stock is sold twice.
+   */
+  readonly reservationHoldMinutes: number;
 }
 
 const DEFAULT_REGION = 'ap-south-1';
@@ -33,6 +40,13 @@ function positiveInteger(env: string, key: string, value: unknown): number {
     throw new Error(`cdk.json context environments.${env}.${key} must be a positive integer, received ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+function httpsUrl(env: string, key: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^https:\/\/[^\s/]+/.test(value)) {
+    throw new Error(`cdk.json context environments.${env}.${key} must be an https:// URL, received ${JSON.stringify(value)}`);
+  }
+  return value.replace(/\/+$/, '');
 }
 
 /**
@@ -58,6 +72,8 @@ export function loadEnvironments(app: App): EnvironmentConfig[] {
       logRetentionDays: positiveInteger(name, 'logRetentionDays', raw.logRetentionDays),
       protectData: raw.protectData === true,
       starterMaxConcurrency: positiveInteger(name, 'starterMaxConcurrency', raw.starterMaxConcurrency),
+      wmsBaseUrl: httpsUrl(name, 'wmsBaseUrl', raw.wmsBaseUrl),
+      reservationHoldMinutes: positiveInteger(name, 'reservationHoldMinutes', raw.reservationHoldMinutes),
     };
   });
 }

@@ -13,6 +13,8 @@ export interface DataTableProps {
   readonly timeToLiveAttribute?: string;
   /** Deletion protection and RETAIN on stack deletion (staging, prod). */
   readonly protectData: boolean;
+  /** Global secondary indexes, on-demand like the table. @default none */
+  readonly indexes?: readonly dynamodb.GlobalSecondaryIndexProps[];
 }
 
 /**
@@ -35,9 +37,11 @@ export class DataTable extends Construct {
       deletionProtection: props.protectData,
       removalPolicy: props.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    for (const index of props.indexes ?? []) this.table.addGlobalSecondaryIndex(index);
   }
 }
 
 /** Physical names of tables the ops CLI reads and writes, shared by the stacks and the CLI. */
 export const configTableName = (environment: string) => `order-automation-${environment}-config`;
 export const ordersTableName = (environment: string) => `order-automation-${environment}-orders`;
+export const inventoryTableName = (environment: string) => `order-automation-${environment}-inventory`;

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -67,6 +67,8 @@ export class IntakeStack extends Stack {
       ],
       removalPolicy,
     });
+    // A fixed export name, so other contexts can grant writes under their own prefix with a policy that reviews (and cdk-nag acknowledgements) can name.
+    new CfnOutput(this, 'RawArchiveArn', { value: this.rawArchive.bucketArn, exportName: rawArchiveArnExportName(config.name) });
     Validations.of(this.rawArchive).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'Only the two intake roles may write (PutObject on their own prefix) and no role reads; audit access with the account\'s CloudTrail S3 data events rather than a second log bucket per environment',
@@ -165,3 +167,6 @@ export class IntakeStack extends Stack {
     }
   }
 }
+
+/** Export holding the raw archive bucket's ARN. */
+export const rawArchiveArnExportName = (environment: string) => `order-automation-${environment}-raw-archive-arn`;

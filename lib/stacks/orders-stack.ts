@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -27,10 +28,27 @@ export interface OrdersStackProps extends StackProps {
   readonly intakeEventSource: string;
   /** Must equal EVENT_SOURCES.orders in lambdas/shared/events.ts. */
   readonly ordersEventSource: string;
+  /** Must equal EVENT_SOURCES.inventory; its reservation events join the order's timeline. */
+  readonly inventoryEventSource: string;
+  /** Workflow steps owned by the inventory context. */
+  readonly reserveStock: lambda.IFunction;
+  readonly releaseStock: lambda.IFunction;
 }
 
 /** Detail-types the orders context applies to its table, in the order they usually arrive. */
-const APPLIED_EVENTS = ['Order Received', 'Order Updated', 'Order Cancelled', 'Order Rejected', 'Payment Captured', 'Payment Failed', 'Order Accepted'];
+const APPLIED_EVENTS = [
+  'Order Received',
+  'Order Updated',
+  'Order Cancelled',
+  'Order Rejected',
+  'Payment Captured',
+  'Payment Failed',
+  'Order Accepted',
+  'Inventory Reserved',
+  'Inventory Shortfall',
+  'Item Substituted',
+  'Inventory Released',
+];
 
 /**
  * The order lifecycle: the orders table, the queue that buffers intake events, the function that
@@ -69,6 +87,8 @@ export class OrdersStack extends Stack {
       definitionSubstitutions: {
         OrdersTableName: this.ordersTable.tableName,
         ValidateOrderFunctionArn: validateOrder.function.functionArn,
+        ReserveStockFunctionArn: props.reserveStock.functionArn,
+        ReleaseStockFunctionArn: props.releaseStock.functionArn,
         EventBusName: props.bus.eventBusName,
         OrdersEventSource: props.ordersEventSource,
       },
@@ -83,6 +103,8 @@ export class OrdersStack extends Stack {
       }),
     );
     validateOrder.function.grantInvoke(workflowRole);
+    // The workflow invokes these unqualified, so the exact ARNs suffice (grantInvoke would add versions and aliases).
+    workflowRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.reserveStock.functionArn, props.releaseStock.functionArn] }));
     grantPutEventsAsSource(workflowRole, props.bus, props.ordersEventSource);
     Validations.of(workflowRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -99,7 +121,7 @@ export class OrdersStack extends Stack {
     this.intake = new EventRuleToQueue(this, 'OrderEvents', {
       bus: props.bus,
       description: 'Order and payment events → the function that applies them (the queue absorbs bursts)',
-      eventPattern: { source: [props.intakeEventSource, props.ordersEventSource], detailType: APPLIED_EVENTS },
+      eventPattern: { source: [props.intakeEventSource, props.ordersEventSource, props.inventoryEventSource], detailType: APPLIED_EVENTS },
       visibilityTimeout: Duration.seconds(60),
       maxReceiveCount: 5,
     });
@@ -165,22 +187,21 @@ export class OrdersStack extends Stack {
       trackingKey.grantRead(fn.role);
     }
 
-    props.api.addRoutes({
-      path: '/orders/{brand}/{orderId}',
-      methods: [apigw.HttpMethod.GET],
+    // Routes live in this stack, not the API's, so that Intake never depends on a context behind it (no cycles as contexts add routes).
+    new apigw.HttpRoute(this, 'OrderStatusRoute', {
+      httpApi: props.api,
+      routeKey: apigw.HttpRouteKey.with('/orders/{brand}/{orderId}', apigw.HttpMethod.GET),
       integration: new HttpLambdaIntegration('GetOrderStatusIntegration', getOrderStatus.function),
       authorizer: new HttpIamAuthorizer(),
     });
-    const trackRoutes = props.api.addRoutes({
-      path: '/track/{token}',
-      methods: [apigw.HttpMethod.GET],
+    const trackRoute = new apigw.HttpRoute(this, 'TrackOrderRoute', {
+      httpApi: props.api,
+      routeKey: apigw.HttpRouteKey.with('/track/{token}', apigw.HttpMethod.GET),
       integration: new HttpLambdaIntegration('TrackOrderIntegration', trackOrder.function),
     });
-    for (const route of trackRoutes) {
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason: 'Customers open tracking links without an account; the token in the path is an HMAC-signed, expiring capability for one order, verified in the function',
-      });
-    }
+    Validations.of(trackRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Customers open tracking links without an account; the token in the path is an HMAC-signed, expiring capability for one order, verified in the function',
+    });
   }
 }

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { BRANDS } from '../config/brands.ts';
 import type { EnvironmentConfig } from '../config/environments.ts';
 import { IntakeStack } from '../stacks/intake-stack.ts';
+import { InventoryStack } from '../stacks/inventory-stack.ts';
 import { OrdersStack } from '../stacks/orders-stack.ts';
 import { PlatformStack } from '../stacks/platform-stack.ts';
 import { EVENT_SOURCES } from '../../lambdas/shared/events.ts';
@@ -15,6 +16,7 @@ export interface OrderAutomationStageProps extends StageProps {
 export class OrderAutomationStage extends Stage {
   public readonly platform: PlatformStack;
   public readonly intake: IntakeStack;
+  public readonly inventory: InventoryStack;
   public readonly orders: OrdersStack;
 
   constructor(scope: Construct, id: string, props: OrderAutomationStageProps) {
@@ -28,13 +30,26 @@ export class OrderAutomationStage extends Stage {
       eventSource: EVENT_SOURCES.intake,
       description: 'Storefront and payment webhooks, raw archive',
     });
+    this.inventory = new InventoryStack(this, 'Inventory', {
+      config,
+      bus: this.platform.bus,
+      brands: BRANDS,
+      api: this.intake.api,
+      rawArchive: this.intake.rawArchive,
+      eventSource: EVENT_SOURCES.inventory,
+      intakeEventSource: EVENT_SOURCES.intake,
+      description: 'Stock per SKU and warehouse, reservations, WMS sync, reconciliation and storefront stock',
+    });
     this.orders = new OrdersStack(this, 'Orders', {
       config,
       bus: this.platform.bus,
       configTable: this.platform.configTable,
       api: this.intake.api,
+      reserveStock: this.inventory.reserveStock.function,
+      releaseStock: this.inventory.releaseStock.function,
       intakeEventSource: EVENT_SOURCES.intake,
       ordersEventSource: EVENT_SOURCES.orders,
+      inventoryEventSource: EVENT_SOURCES.inventory,
       description: 'Order lifecycle workflow, legacy hand-off and status API',
     });
   }

@@ -281,7 +281,7 @@ describe('order status API', () => {
 
     const unsigned = await fetch(url);
     const signed = await signedGet(url, 'ap-south-1', { accessKeyId: 'ops', secretAccessKey: 'ops' });
-    const view = (await signed.json()) as { status: string; order: { orderId: string }; timeline: { detailType: string }[]; trackingPath: string };
+    const view = (await signed.json()) as { status: string; order: { orderId: string }; reservation: unknown; timeline: { detailType: string }[]; trackingPath: string };
     const tracked = await fetch(`${cloud.apiUrl}${view.trackingPath}`);
     const customer = (await tracked.json()) as Record<string, unknown>;
     const forged = await fetch(`${cloud.apiUrl}${view.trackingPath.replace(String(order.id), String(order.id + 1))}`);
@@ -289,7 +289,8 @@ describe('order status API', () => {
     expect(unsigned.status).toBe(403);
     expect(signed.status).toBe(200);
     expect(view).toMatchObject({ status: 'ACCEPTED', order: { orderId: String(order.id) } });
-    expect(view.timeline.map((entry) => entry.detailType)).toEqual(['Order Received', 'Order Accepted']);
+    expect(view.timeline.map((entry) => entry.detailType)).toEqual(['Order Received', 'Inventory Reserved', 'Order Accepted']);
+    expect(view.reservation).toMatchObject({ status: 'RESERVED', warehouseId: expect.stringMatching(/^IN-/), substitutions: [] });
     expect(tracked.status).toBe(200);
     expect(customer).toMatchObject({ orderNumber: order.name, status: 'Order confirmed', shipsTo: { city: order.shipping_address.city } });
     expect(JSON.stringify(customer)).not.toMatch(new RegExp([order.email, order.shipping_address.address1].join('|')));

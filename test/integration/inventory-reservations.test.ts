@@ -38,15 +38,17 @@ describe('reservations are idempotent under replay', () => {
     const order = orderKey();
     const lines = [{ sku: 'SAREE-RED', warehouseId: WAREHOUSE, quantity: 3 }];
 
-    expect(await inventory.reserve(order, lines, later())).toEqual({ status: 'RESERVED', replayed: false });
-    expect(await inventory.reserve(order, lines, later())).toEqual({ status: 'RESERVED', replayed: true });
+    expect(await inventory.reserve(order, lines, later(), { warehouseId: WAREHOUSE })).toEqual({ status: 'RESERVED', replayed: false });
+    expect(await inventory.reserve(order, lines, later(), { warehouseId: 'ELSEWHERE' })).toEqual({ status: 'RESERVED', replayed: true });
     expect(await inventory.stock('SAREE-RED', WAREHOUSE)).toMatchObject({ onHand: 10, reserved: 3, available: 5 });
+    expect(await inventory.reservation(order)).toMatchObject({ status: 'RESERVED', lines, details: { warehouseId: WAREHOUSE } });
 
     expect(await inventory.commit(order)).toBe(true);
     expect(await inventory.commit(order)).toBe(false);
     expect(await inventory.release(order)).toBe(false);
     expect(await inventory.reserve(order, lines, later())).toEqual({ status: 'CLOSED', was: 'COMMITTED' });
     expect(await inventory.stock('SAREE-RED', WAREHOUSE)).toMatchObject({ onHand: 7, reserved: 0, available: 5 });
+    expect(await inventory.reservation(order)).toMatchObject({ status: 'COMMITTED', lines });
   });
 
   it('a released reservation gives its units back once, and a late replay does not take them again', async () => {
@@ -124,19 +126,40 @@ describe('sync from the WMS', () => {
   });
 
   it('reconciliation finds injected drift and corrects on hand without touching reservations', async () => {
-    const skus = ['RECON-A', 'RECON-B', 'RECON-C'];
-    for (const sku of skus) await inventory.setOnHand(sku, WAREHOUSE, 20, 0, 'seed', AT);
-    await inventory.reserve(orderKey(), [{ sku: 'RECON-B', warehouseId: WAREHOUSE, quantity: 5 }], later());
-    const wms = new Map([['RECON-A', 20], ['RECON-B', 17], ['RECON-C', 26]]);
+    // A warehouse of its own, so the listing holds exactly these SKUs.
+    const warehouse = 'MY-PEN-01';
+    for (const sku of ['RECON-A', 'RECON-B', 'RECON-C']) await inventory.setOnHand(sku, warehouse, 20, 0, 'seed', AT);
+    await inventory.reserve(orderKey(), [{ sku: 'RECON-B', warehouseId: warehouse, quantity: 5 }], later());
+    const wms = new Map([['RECON-A', 20], ['RECON-B', 17], ['RECON-C', 26], ['RECON-NEW', 4]]);
 
-    const drift = findDrift(WAREHOUSE, await inventory.onHandBySku(WAREHOUSE, skus), wms);
-    for (const entry of drift) await inventory.applyStockCount(entry.sku, WAREHOUSE, entry.wms, { sequence: 1_000, source: 'reconciliation', at: AT });
+    const drift = findDrift(warehouse, await inventory.onHandBySku(warehouse), wms);
+    for (const entry of drift) await inventory.applyStockCount(entry.sku, warehouse, entry.wms, { sequence: 1_000, source: 'reconciliation', at: AT });
 
     expect(drift).toEqual([
-      { sku: 'RECON-B', warehouseId: WAREHOUSE, ours: 20, wms: 17, delta: -3 },
-      { sku: 'RECON-C', warehouseId: WAREHOUSE, ours: 20, wms: 26, delta: 6 },
+      { sku: 'RECON-B', warehouseId: warehouse, ours: 20, wms: 17, delta: -3 },
+      { sku: 'RECON-C', warehouseId: warehouse, ours: 20, wms: 26, delta: 6 },
+      { sku: 'RECON-NEW', warehouseId: warehouse, ours: 0, wms: 4, delta: 4 },
     ]);
-    expect(await inventory.stock('RECON-B', WAREHOUSE)).toMatchObject({ onHand: 17, reserved: 5, available: 12 });
-    expect(findDrift(WAREHOUSE, await inventory.onHandBySku(WAREHOUSE, skus), wms)).toEqual([]);
+    expect(await inventory.stock('RECON-B', warehouse)).toMatchObject({ onHand: 17, reserved: 5, available: 12 });
+    expect(findDrift(warehouse, await inventory.onHandBySku(warehouse), wms)).toEqual([]);
+  });
+
+  it('a full snapshot corrects a count at the sequence we already hold, but never goes back to an older one', async () => {
+    await inventory.applyStockCount('SILENT', WAREHOUSE, 10, { sequence: 7, source: 'wms-webhook', at: AT });
+
+    expect(await inventory.applyStockCount('SILENT', WAREHOUSE, 8, { sequence: 7, source: 'reconciliation', at: AT, sameSequenceWins: true })).toBe('applied');
+    expect(await inventory.applyStockCount('SILENT', WAREHOUSE, 99, { sequence: 6, source: 'reconciliation', at: AT, sameSequenceWins: true })).toBe('stale');
+    expect(await inventory.applyStockCount('SILENT', WAREHOUSE, 8, { sequence: 7, source: 'wms-webhook', at: AT })).toBe('stale');
+    expect(await inventory.stock('SILENT', WAREHOUSE)).toMatchObject({ onHand: 8, syncSequence: 7, lastSyncSource: 'reconciliation' });
+  });
+
+  it('reads many levels at once, leaving out pairs it does not hold', async () => {
+    await inventory.setOnHand('LEVEL-A', WAREHOUSE, 5, 1, 'seed', AT);
+    const keys = [{ sku: 'LEVEL-A', warehouseId: WAREHOUSE }, { sku: 'LEVEL-A', warehouseId: WAREHOUSE }, { sku: 'NOWHERE', warehouseId: WAREHOUSE }, ...Array.from({ length: 150 }, (_, index) => ({ sku: `ABSENT-${index}`, warehouseId: WAREHOUSE }))];
+
+    const levels = await inventory.levels(keys);
+
+    expect(levels).toHaveLength(1);
+    expect(levels[0]).toMatchObject({ sku: 'LEVEL-A', onHand: 5, available: 4 });
   });
 });

@@ -1,9 +1,10 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { chunkLines, mergeLines, TRANSITIONS, type ReservationLine, type ReservationStatus } from '../domain/reservation.ts';
 
 export const stockKey = (sku: string, warehouseId: string) => ({ pk: `STOCK#${sku}`, sk: `WH#${warehouseId}` });
 const reservationKey = (orderKey: string) => ({ pk: `RESERVATION#${orderKey}`, sk: 'HEADER' });
+const pollCursorKey = (warehouseId: string) => ({ pk: `SYNC#${warehouseId}`, sk: 'POLL' });
 const chunkKey = (orderKey: string, index: number) => ({ pk: `RESERVATION#${orderKey}`, sk: `CHUNK#${String(index).padStart(4, '0')}` });
 
 export interface StockLevel {
@@ -19,6 +20,14 @@ export interface StockLevel {
   readonly syncSequence?: number;
   readonly lastSyncedAt?: string;
   readonly lastSyncSource?: string;
+}
+
+/** An order's reservation as stored: its status, every line held, and what the caller attached. */
+export interface StoredReservation {
+  readonly status: ReservationStatus;
+  readonly expiresAt: number;
+  readonly lines: readonly ReservationLine[];
+  readonly details?: Record<string, unknown>;
 }
 
 export type ReserveOutcome =
@@ -61,12 +70,20 @@ export class InventoryTable {
     sku: string,
     warehouseId: string,
     onHand: number,
-    /** `sequence` orders counts from one sender; without it (seeding by hand) the count always applies. */
-    update: { sequence?: number; source: string; at: string; safetyStock?: number },
-  ): Promise<'applied' | 'stale'> {
+    /**
+     * `sequence` orders counts from one sender; without it (seeding by hand) the count always
+     * applies. `sameSequenceWins` lets a full snapshot correct a count at the sequence we
+     * already hold (drift the WMS never announced); only an older sequence is stale then.
+     */
+    update: { sequence?: number; source: string; at: string; safetyStock?: number; sameSequenceWins?: boolean },
+  ): Promise<'applied' | 'stale' | 'unchanged'> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.stock(sku, warehouseId);
-      if (update.sequence !== undefined && current?.syncSequence !== undefined && update.sequence <= current.syncSequence) return 'stale';
+      if (update.sequence !== undefined && current?.syncSequence !== undefined) {
+        const stale = update.sameSequenceWins ? update.sequence < current.syncSequence : update.sequence <= current.syncSequence;
+        if (stale) return 'stale';
+      }
+      if (current && current.onHand === onHand && (update.safetyStock ?? current.safetyStock) === current.safetyStock && update.sequence === current.syncSequence) return 'unchanged';
       const reserved = current?.reserved ?? 0;
       const safetyStock = update.safetyStock ?? current?.safetyStock ?? 0;
       try {
@@ -98,14 +115,63 @@ export class InventoryTable {
     }
   }
 
-  /** Our on-hand counts for one warehouse, for reconciliation. */
-  async onHandBySku(warehouseId: string, skus: readonly string[]): Promise<Map<string, number>> {
+  /** Our on-hand count of every SKU we hold for one warehouse, for reconciliation. */
+  async onHandBySku(warehouseId: string): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    for (const sku of skus) {
-      const level = await this.stock(sku, warehouseId);
-      if (level) counts.set(sku, level.onHand);
-    }
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        IndexName: 'byWarehouse',
+        KeyConditionExpression: 'warehouseId = :warehouseId',
+        ExpressionAttributeValues: { ':warehouseId': warehouseId },
+        ProjectionExpression: 'sku, onHand',
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) counts.set(String(item.sku), Number(item.onHand));
     return counts;
+  }
+
+  /** Current levels of many SKU × warehouse pairs (absent ones are left out), read consistently. */
+  async levels(keys: readonly { sku: string; warehouseId: string }[]): Promise<StockLevel[]> {
+    const unique = [...new Map(keys.map((key) => [`${key.sku}\u0000${key.warehouseId}`, stockKey(key.sku, key.warehouseId)])).values()];
+    const found: StockLevel[] = [];
+    // BatchGetItem takes 100 keys per call and may hand some back unprocessed under load.
+    for (let start = 0; start < unique.length; start += 100) {
+      let pending: Record<string, unknown>[] = unique.slice(start, start + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > MAX_CONFLICT_RETRIES) throw new Error(`stock levels stayed unprocessed after ${attempt} attempts`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 10 * 2 ** attempt)));
+        const { Responses, UnprocessedKeys } = await this.documents.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        found.push(...((Responses?.[this.tableName] ?? []) as StockLevel[]));
+        pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
+  }
+
+  /** The last WMS change sequence the one-minute poll applied for a warehouse (0 before the first poll). */
+  async pollCursor(warehouseId: string): Promise<number> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: pollCursorKey(warehouseId), ConsistentRead: true }));
+    return Number(Item?.lastSequence ?? 0);
+  }
+
+  /** Moves the cursor forward only: two overlapping polls cannot move it back. */
+  async savePollCursor(warehouseId: string, sequence: number): Promise<void> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...pollCursorKey(warehouseId), lastSequence: sequence },
+          ConditionExpression: 'attribute_not_exists(pk) OR lastSequence < :sequence',
+          ExpressionAttributeValues: { ':sequence': sequence },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    }
   }
 
   async stock(sku: string, warehouseId: string): Promise<StockLevel | undefined> {
@@ -118,12 +184,23 @@ export class InventoryTable {
     return Item?.status as ReservationStatus | undefined;
   }
 
+  /** The order's reservation with every line, or undefined when none was ever attempted. */
+  async reservation(orderKey: string): Promise<StoredReservation | undefined> {
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': reservationKey(orderKey).pk }, ConsistentRead: true }),
+    );
+    const header = Items.find((item) => item.sk === 'HEADER');
+    if (!header) return undefined;
+    const lines = Items.filter((item) => String(item.sk).startsWith('CHUNK#')).flatMap((item) => item.lines as ReservationLine[]);
+    return { status: header.status as ReservationStatus, expiresAt: Number(header.expiresAt), lines, details: header.details as Record<string, unknown> | undefined };
+  }
+
   /**
    * Reserves every line or none. Orders above 99 distinct lines span several transactions; if a
    * later one falls short, the earlier ones are released again before answering. Idempotent by
    * order: a replay finds each chunk's marker and the header, and reserves nothing twice.
    */
-  async reserve(orderKey: string, lines: readonly ReservationLine[], expiresAt: number): Promise<ReserveOutcome> {
+  async reserve(orderKey: string, lines: readonly ReservationLine[], expiresAt: number, details?: Record<string, unknown>): Promise<ReserveOutcome> {
     const existing = await this.reservationStatus(orderKey);
     if (existing === 'RESERVED') return { status: 'RESERVED', replayed: true };
     if (existing === 'COMMITTED' || existing === 'RELEASED') return { status: 'CLOSED', was: existing };
@@ -132,11 +209,11 @@ export class InventoryTable {
       const short = await this.reserveChunk(orderKey, index, chunk, expiresAt);
       if (short.length > 0) {
         for (let done = index - 1; done >= 0; done--) await this.transitionChunk(orderKey, done, chunks[done]!, 'release');
-        await this.writeHeader(orderKey, 'SHORTFALL', expiresAt, chunks.length);
+        await this.writeHeader(orderKey, 'SHORTFALL', expiresAt, chunks.length, details);
         return { status: 'SHORTFALL', short };
       }
     }
-    await this.writeHeader(orderKey, 'RESERVED', expiresAt, chunks.length);
+    await this.writeHeader(orderKey, 'RESERVED', expiresAt, chunks.length, details);
     return { status: 'RESERVED', replayed: false };
   }
 
@@ -150,19 +227,26 @@ export class InventoryTable {
     return this.transition(orderKey, 'release');
   }
 
-  /** Releases reservations whose time ran out; returns the order keys released. */
-  async releaseExpired(now: number): Promise<string[]> {
-    const { Items = [] } = await this.documents.send(
-      new QueryCommand({
+  /** Order keys of reservations still held past their expiry. */
+  async expiredOrderKeys(now: number): Promise<string[]> {
+    const keys: string[] = [];
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
         TableName: this.tableName,
         IndexName: 'byExpiry',
         KeyConditionExpression: 'expiryStatus = :reserved AND expiresAt <= :now',
         ExpressionAttributeValues: { ':reserved': 'RESERVED', ':now': now },
-      }),
+      },
     );
+    for await (const page of pages) for (const item of page.Items ?? []) keys.push(String(item.pk).slice('RESERVATION#'.length));
+    return keys;
+  }
+
+  /** Releases reservations whose time ran out; returns the order keys released. */
+  async releaseExpired(now: number): Promise<string[]> {
     const released: string[] = [];
-    for (const item of Items) {
-      const orderKey = String(item.pk).slice('RESERVATION#'.length);
+    for (const orderKey of await this.expiredOrderKeys(now)) {
       if (await this.release(orderKey)) released.push(orderKey);
     }
     return released;
@@ -294,11 +378,11 @@ export class InventoryTable {
     }
   }
 
-  private async writeHeader(orderKey: string, status: ReservationStatus, expiresAt: number, chunks: number): Promise<void> {
+  private async writeHeader(orderKey: string, status: ReservationStatus, expiresAt: number, chunks: number, details?: Record<string, unknown>): Promise<void> {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...reservationKey(orderKey), status, expiresAt, chunks, ...(status === 'RESERVED' ? { expiryStatus: 'RESERVED' } : {}) },
+        Item: { ...reservationKey(orderKey), status, expiresAt, chunks, ...(details ? { details } : {}), ...(status === 'RESERVED' ? { expiryStatus: 'RESERVED' } : {}) },
         // A replay must not turn a finished reservation back into RESERVED.
         ConditionExpression: 'attribute_not_exists(pk) OR #status = :shortfall',
         ExpressionAttributeNames: { '#status': 'status' },

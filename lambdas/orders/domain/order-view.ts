@@ -11,6 +11,10 @@ export interface StoredOrder {
   readonly receivedAt?: string;
   readonly cancelledAt?: string;
   readonly rejectionReasons?: unknown;
+  /** Where the stock is held: warehouse, lines and any substitutions (set when accepted). */
+  readonly reservation?: unknown;
+  /** What no warehouse could fill (set when awaiting stock). */
+  readonly shortfall?: unknown;
 }
 
 export interface TimelineEvent {
@@ -29,6 +33,8 @@ export function opsView(stored: StoredOrder, timeline: readonly TimelineEvent[],
     mode: stored.mode ?? null,
     payment: stored.payment ?? null,
     rejectionReasons: stored.rejectionReasons ?? null,
+    reservation: stored.reservation ?? null,
+    shortfall: stored.shortfall ?? null,
     order: stored.order ?? null,
     timeline: [...timeline].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)),
     // Shipments join the timeline once fulfilment publishes them; until then the list is empty.
@@ -42,6 +48,7 @@ const CUSTOMER_STATUS: Record<string, string> = {
   RECEIVED: 'Order received',
   HANDED_TO_LEGACY: 'Order received',
   ACCEPTED: 'Order confirmed',
+  AWAITING_STOCK: 'Order received; we are confirming stock and will update you shortly',
   REJECTED: 'We could not process this order; our team will contact you',
   FAILED: 'Order received',
   CANCELLED: 'Order cancelled',

@@ -11,12 +11,16 @@ const PK_SK: Pick<TableProperties, 'KeySchema' | 'AttributeDefinitions'> = {
 
 export const ORDERS_TABLE_SCHEMA: TableProperties = { ...PK_SK, BillingMode: 'PAY_PER_REQUEST' };
 
-/** Stock, reservations, and the sparse `byExpiry` index the expiry sweep queries. */
+/**
+ * Stock, reservations, the sparse `byExpiry` index the expiry sweep queries, and `byWarehouse`,
+ * which lists one warehouse's stock items for reconciliation (reservation items lack the key).
+ */
 export const INVENTORY_TABLE_SCHEMA: TableProperties = {
   KeySchema: PK_SK.KeySchema,
-  AttributeDefinitions: [...PK_SK.AttributeDefinitions, { AttributeName: 'expiryStatus', AttributeType: 'S' }, { AttributeName: 'expiresAt', AttributeType: 'N' }],
+  AttributeDefinitions: [...PK_SK.AttributeDefinitions, { AttributeName: 'expiryStatus', AttributeType: 'S' }, { AttributeName: 'expiresAt', AttributeType: 'N' }, { AttributeName: 'warehouseId', AttributeType: 'S' }, { AttributeName: 'sku', AttributeType: 'S' }],
   BillingMode: 'PAY_PER_REQUEST',
   GlobalSecondaryIndexes: [
     { IndexName: 'byExpiry', KeySchema: [{ AttributeName: 'expiryStatus', KeyType: 'HASH' }, { AttributeName: 'expiresAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+    { IndexName: 'byWarehouse', KeySchema: [{ AttributeName: 'warehouseId', KeyType: 'HASH' }, { AttributeName: 'sku', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
   ],
 };

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { formatMinor, priceOrder, rateOf, taxRatesFor, type PricedOrder } from './pricing.ts';
 import { SHOP_UTC_OFFSET, shopTimestamp } from './shop-time.ts';
+import { productsOf } from '../../../lib/config/catalog.ts';
 
 export type FinancialStatus = 'pending' | 'authorized' | 'partially_paid' | 'paid' | 'partially_refunded' | 'refunded' | 'voided';
 export type CancelReason = 'customer' | 'fraud' | 'inventory' | 'declined' | 'staff' | 'other';
@@ -142,23 +143,8 @@ const NOTES: Record<DemoBrand['country'], readonly string[]> = {
   MY: ['Sila hubungi sebelum penghantaran', 'Leave at the guardhouse, thanks'],
 };
 
-const CATALOG: Record<DemoBrand['country'], readonly { sku: string; title: string; price: number }[]> = {
-  IN: [
-    { sku: 'ST-KURTA-IND-M', title: 'Indigo block-print kurta (M)', price: 1899 },
-    { sku: 'ST-DUPATTA-SLK', title: 'Banarasi silk dupatta', price: 2499 },
-    { sku: 'ST-JUTTI-38', title: 'Embroidered jutti (38)', price: 1299 },
-    // Above ₹2,500 a piece, so it pays 18 % GST where the others pay 5 %.
-    { sku: 'ST-SAREE-CHND', title: 'Chanderi silk saree', price: 5499 },
-  ],
-  ID: [
-    { sku: 'KG-SERUM-30ML', title: 'Kopi brightening serum 30 ml', price: 189000 },
-    { sku: 'KG-SCRUB-100G', title: 'Coffee body scrub 100 g', price: 99000 },
-  ],
-  MY: [
-    { sku: 'RL-CUSHION-BTK', title: 'Batik cushion cover', price: 69 },
-    { sku: 'RL-RATTAN-LAMP', title: 'Rattan pendant lamp', price: 289 },
-  ],
-};
+/** The storefronts' products (lib/config/catalog.ts), without the pack-size variants kept for substitution. */
+const demoProducts = (country: DemoBrand['country']) => productsOf(country).filter((product) => !product.substituteOnly);
 
 /**
  * A fixed-amount code never exceeds the shipping fee, and orders with a code always pay shipping
@@ -210,7 +196,7 @@ export function demoOrders(brands: readonly DemoBrand[], count: number, startId 
     const place = pick(PLACES[brand.country], n);
     const person = pick(PEOPLE[brand.country], n);
     const shipping = SHIPPING[brand.country];
-    const products = CATALOG[brand.country];
+    const products = demoProducts(brand.country);
     const lines = Array.from({ length: 1 + (n % 3) }, (_, line) => {
       const product = pick(products, n + line);
       return { product, quantity: 1 + ((n + line) % 2), unitMinor: product.price * 100 };

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { BRANDS, brandSecretName } from '../lib/config/brands.ts';
+import { productsOf } from '../lib/config/catalog.ts';
+import { STOREFRONTS } from '../lib/config/storefronts.ts';
+import { WAREHOUSES } from '../lib/config/warehouses.ts';
+import { inventoryScheduleName } from '../lib/stacks/inventory-stack.ts';
+import { LocalCloud, type LocalCloudOptions } from './cloud/cloud.ts';
+import { ShopifyAdminSimulator } from './simulators/shopify/admin-api.ts';
+import { WmsSimulator } from './simulators/wms/wms-simulator.ts';
+
+export interface LocalSystemOptions extends LocalCloudOptions {
+  /** Units of every product the WMS holds in every warehouse of its country at start. @default 500 */
+  readonly stockPerSku?: number;
+  /** Shopify plan of every demo store, which sets the Admin API rate limit. @default 'plus' */
+  readonly shopifyPlan?: 'standard' | 'advanced' | 'plus';
+}
+
+/**
+ * The whole system offline: the local cloud running the synthesized stage, plus the outside
+ * systems it talks to, simulated over their real HTTP contracts: the WMS (stock API and signed
+ * webhooks) and each brand's Shopify Admin API (inventorySetQuantities with its rate limit).
+ *
+ * After boot it does what an operator does after a deployment: stores the credentials the WMS
+ * and Shopify issued in Secrets Manager, subscribes the WMS webhooks to the API, and runs the
+ * first reconciliation, which loads every warehouse's stock and pushes it to the storefronts.
+ */
+export class LocalSystem {
+  private constructor(
+    readonly cloud: LocalCloud,
+    readonly wms: WmsSimulator,
+    readonly shopify: ShopifyAdminSimulator,
+  ) {}
+
+  static async start(options: LocalSystemOptions): Promise<LocalSystem> {
+    const issued = () => randomBytes(24).toString('hex');
+    const wmsApiToken = issued();
+    const wmsWebhookSecret = issued();
+    const shopTokens = new Map(STOREFRONTS.map((storefront) => [storefront.brand, issued()]));
+    const shopify = await ShopifyAdminSimulator.start({
+      shops: STOREFRONTS.map((storefront) => ({
+        shop: storefront.shop,
+        accessToken: shopTokens.get(storefront.brand)!,
+        plan: options.shopifyPlan ?? 'plus',
+        locations: Object.values(storefront.locationIds),
+        inventoryItems: Object.values(storefront.inventoryItemIds),
+      })),
+    });
+    const wms = await WmsSimulator.start({ apiToken: wmsApiToken, webhookSecret: wmsWebhookSecret, warehouses: WAREHOUSES.map((warehouse) => ({ id: warehouse.id })) });
+    let cloud: LocalCloud;
+    try {
+      cloud = await LocalCloud.boot({
+        ...options,
+        functionEnvironment: {
+          ...options.functionEnvironment,
+          WMS_BASE_URL: wms.url,
+          SHOPIFY_ADMIN_URL_TEMPLATE: `${shopify.url}/shops/{shop}/admin/api/2025-07/graphql.json`,
+        },
+      });
+    } catch (error) {
+      await Promise.all([wms.stop(), shopify.stop()]);
+      throw error;
+    }
+    // Whoever holds only the cloud still stops everything.
+    cloud.onStop(() => Promise.all([wms.stop(), shopify.stop()]).then(() => undefined));
+    const system = new LocalSystem(cloud, wms, shopify);
+    try {
+      const stage = options.stage ?? 'dev';
+      cloud.secrets.createSecret(`order-automation/${stage}/wms/api-token`, wmsApiToken);
+      cloud.secrets.createSecret(`order-automation/${stage}/wms/webhook-secret`, wmsWebhookSecret);
+      for (const brand of BRANDS) cloud.secrets.createSecret(brandSecretName(stage, 'shopify-admin', brand.id), shopTokens.get(brand.id)!);
+      for (const warehouse of WAREHOUSES) {
+        wms.setStockMany(warehouse.id, productsOf(warehouse.country).map((product) => ({ sku: product.sku, onHand: options.stockPerSku ?? 500 })));
+        if (warehouse.stockSync === 'webhooks') wms.subscribe(warehouse.id, `${cloud.apiUrl}/webhooks/wms/${warehouse.id}`);
+      }
+      await cloud.runSchedule(inventoryScheduleName(stage, 'reconciliation'));
+      await cloud.idle();
+      return system;
+    } catch (error) {
+      await system.stop();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.cloud.stop();
+  }
+}
