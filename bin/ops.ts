@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Command } from 'commander';
 import { ENVIRONMENT_NAMES } from '../lib/config/environments.ts';
 import { describeModes, setBrandMode, setKillSwitch, type Target } from './ops/config-commands.ts';
+import { describeReservation, describeStock } from './ops/stock-commands.ts';
 import { clientSettings } from './ops/targets.ts';
 
 /**
@@ -44,6 +45,23 @@ program
   .description('show the kill switch and every brand\'s mode')
   .action(async () => {
     for (const line of await describeModes(target())) console.log(line);
+  });
+
+program
+  .command('stock')
+  .description('one SKU in every warehouse: on hand, reserved, safety stock, available, and the last count applied')
+  .argument('<sku>')
+  .action(async (sku: string) => {
+    for (const line of await describeStock(target(), sku)) console.log(line);
+  });
+
+program
+  .command('reservation')
+  .description('the stock held for one order: status, lines, substitutions')
+  .argument('<brand>')
+  .argument('<orderId>')
+  .action(async (brand: string, orderId: string) => {
+    for (const line of await describeReservation(target(), brand, orderId)) console.log(line);
   });
 
 program.parseAsync().catch((error: unknown) => {

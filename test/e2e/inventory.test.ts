@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeReservation, describeStock } from '../../bin/ops/stock-commands.ts';
 import { InventoryTable } from '../../lambdas/inventory/adapters/inventory-table.ts';
 import { signWmsPayload } from '../../lambdas/inventory/domain/wms-signature.ts';
 import { parseDetail } from '../../lambdas/shared/events.ts';
@@ -94,6 +95,11 @@ describe('an order reserves its stock', () => {
     for (const brand of ID_BRANDS) expect(storefrontShows(brand, 'KG-SERUM-30ML', reservation.warehouseId)).toBe(START - SAFETY - unitsOf(order));
     const [reserved] = archived('Inventory Reserved', (detail) => detail.orderId === String(order.id));
     expect(parseDetail('Inventory Reserved', reserved?.detail)).toMatchObject({ brand: 'kopi-glow', mode: 'live', warehouseId: reservation.warehouseId });
+
+    // What ops see with `npm run ops -- stock <sku>` and `reservation <brand> <orderId>`.
+    const ops = { environment: 'dev', client: dynamo };
+    expect(await describeStock(ops, 'KG-SERUM-30ML')).toContainEqual(expect.stringMatching(new RegExp(`^${reservation.warehouseId}\\s+${START}\\s+${unitsOf(order)}\\s+${SAFETY}\\s+${START - SAFETY - unitsOf(order)}\\s+reconciliation`)));
+    expect(await describeReservation(ops, 'kopi-glow', String(order.id))).toEqual([expect.stringMatching(/^RESERVED, expires /), `  ${unitsOf(order)} × KG-SERUM-30ML at ${reservation.warehouseId}`]);
   });
 
   it('cancelled twice: the stock goes back once, and the storefronts show it again', async () => {
