@@ -115,6 +115,22 @@ describe('an order reserves its stock', () => {
   });
 });
 
+describe('a shadow-mode brand', () => {
+  it('checks stock and records where it would come from, but holds nothing: the legacy process ships it', async () => {
+    const order = orderOf('monsoon-kids', 'ST-DUPATTA-SLK');
+
+    await send('monsoon-kids', order);
+
+    const item = await orderItem('monsoon-kids', String(order.id));
+    expect(item?.status?.S).toBe('ACCEPTED');
+    const { warehouseId } = JSON.parse(item!.reservation!.S!) as { warehouseId: string };
+    expect(await inventory.reservation(`monsoon-kids#${order.id}`)).toBeUndefined();
+    expect(await inventory.stock('ST-DUPATTA-SLK', warehouseId)).toMatchObject({ reserved: 0, available: START - SAFETY });
+    const [reserved] = archived('Inventory Reserved', (detail) => detail.orderId === String(order.id));
+    expect(parseDetail('Inventory Reserved', reserved?.detail)).toMatchObject({ mode: 'shadow', warehouseId });
+  });
+});
+
 describe('stock changes in the warehouses', () => {
   it('a signed WMS webhook updates our count and every storefront; its late replay and a forged copy change nothing', async () => {
     const changed = system.wms.setStock('ID-JKT-01', 'KG-SCRUB-100G', 120);

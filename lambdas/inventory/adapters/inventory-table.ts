@@ -1,5 +1,6 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { LevelAfterChange } from '../domain/stock-sync.ts';
 import { chunkLines, mergeLines, TRANSITIONS, type ReservationLine, type ReservationStatus } from '../domain/reservation.ts';
 
 export const stockKey = (sku: string, warehouseId: string) => ({ pk: `STOCK#${sku}`, sk: `WH#${warehouseId}` });
@@ -7,15 +8,8 @@ const reservationKey = (orderKey: string) => ({ pk: `RESERVATION#${orderKey}`, s
 const pollCursorKey = (warehouseId: string) => ({ pk: `SYNC#${warehouseId}`, sk: 'POLL' });
 const chunkKey = (orderKey: string, index: number) => ({ pk: `RESERVATION#${orderKey}`, sk: `CHUNK#${String(index).padStart(4, '0')}` });
 
-export interface StockLevel {
-  readonly sku: string;
-  readonly warehouseId: string;
-  readonly onHand: number;
-  readonly reserved: number;
-  readonly safetyStock: number;
-  /** onHand − reserved − safetyStock, stored so a condition expression can compare it. */
-  readonly available: number;
-  readonly version: number;
+/** A stock item as stored: the level (see domain/stock-sync.ts) and where its last count came from. */
+export interface StockLevel extends LevelAfterChange {
   /** The sender's sequence of the last count applied; older counts are ignored. */
   readonly syncSequence?: number;
   readonly lastSyncedAt?: string;

@@ -13,6 +13,7 @@ export interface WarehouseCount {
   readonly updatedAt: string;
 }
 
+/** One SKU × warehouse. `available` is stored as onHand − reserved − safetyStock so a condition can compare it. */
 export interface LevelAfterChange {
   readonly sku: string;
   readonly warehouseId: string;

@@ -2,6 +2,7 @@ import type { Clock, LocalLogger, TargetDelivery } from '../contracts.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { InFlightWork } from './in-flight.ts';
 import { targetInput } from './target-input.ts';
+import { awsErrorCode, errorMessage } from '../error-code.ts';
 
 export interface TargetRetryPolicy {
   readonly maximumRetryAttempts?: number;
@@ -97,7 +98,7 @@ export class TargetDispatcher {
       return;
     }
     const attributes = {
-      ERROR_CODE: errorCode(error),
+      ERROR_CODE: awsErrorCode(error),
       ERROR_MESSAGE: errorMessage(error),
       EXHAUSTED_RETRY_CONDITION: exhausted,
       RETRY_ATTEMPTS: String(retries),
@@ -112,19 +113,4 @@ export class TargetDispatcher {
       logger.error('eventbridge dropped event: dead-letter delivery failed', { ...details, dlqError: errorMessage(dlqError) });
     }
   }
-}
-
-/** A rejection carrying an AWS-style code keeps it; anything else is what AWS reports for a failing target call. */
-function errorCode(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== '') return code;
-    const name = (error as { name?: unknown }).name;
-    if (typeof name === 'string' && name !== '' && name !== 'Error') return name;
-  }
-  return 'SDK_CLIENT_ERROR';
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -4,6 +4,7 @@ import { InFlightWork } from '../eventbridge/in-flight.ts';
 import { ScheduleDefinitionError, ScheduledInvocationError } from './errors.ts';
 import { parseScheduleExpression, type ScheduleExpression } from './expression.ts';
 import { schedulerTime, targetInputText } from './target-input.ts';
+import { awsErrorCode, errorMessage } from '../error-code.ts';
 
 /** How the scheduler reaches a Lambda function. */
 export interface ScheduleTargetInvoker {
@@ -295,7 +296,7 @@ export class SchedulerService {
           await this.deadLetter(schedule, body, error, exhausted, retries);
           return;
         }
-        logger.warn('scheduler: invocation failed, will retry', { schedule: name, targetArn: target.arn, retry: retries + 1, delayMs, error: messageOf(error) });
+        logger.warn('scheduler: invocation failed, will retry', { schedule: name, targetArn: target.arn, retry: retries + 1, delayMs, error: errorMessage(error) });
         if (!(await this.work.wait(delayMs))) return;
       }
     }
@@ -304,14 +305,14 @@ export class SchedulerService {
   private async deadLetter(schedule: Schedule, body: string, error: unknown, exhausted: Exhausted, retries: number): Promise<void> {
     const { logger, deadLetters } = this.options;
     const { target, name } = schedule.definition;
-    const details = { schedule: name, targetArn: target.arn, exhausted, retries, error: messageOf(error) };
+    const details = { schedule: name, targetArn: target.arn, exhausted, retries, error: errorMessage(error) };
     if (target.deadLetterArn === undefined) {
       logger.error('scheduler: invocation dropped: retries exhausted and the schedule has no dead-letter queue', details);
       return;
     }
     const attributes = {
-      ERROR_CODE: codeOf(error),
-      ERROR_MESSAGE: messageOf(error),
+      ERROR_CODE: awsErrorCode(error),
+      ERROR_MESSAGE: errorMessage(error),
       EXHAUSTED_RETRY_CONDITION: exhausted,
       RETRY_ATTEMPTS: String(retries),
       SCHEDULE_ARN: schedule.arn,
@@ -321,25 +322,11 @@ export class SchedulerService {
       await deadLetters.sendToDeadLetter(target.deadLetterArn, body, attributes);
       logger.warn('scheduler: invocation dead-lettered', { ...details, deadLetterArn: target.deadLetterArn });
     } catch (dlqError) {
-      logger.error('scheduler: invocation dropped: dead-letter delivery failed', { ...details, dlqError: messageOf(dlqError) });
+      logger.error('scheduler: invocation dropped: dead-letter delivery failed', { ...details, dlqError: errorMessage(dlqError) });
     }
   }
 }
 
 function isWholeIn(value: number, min: number, max: number): boolean {
   return Number.isInteger(value) && value >= min && value <= max;
-}
-
-function codeOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== '') return code;
-    const name = (error as { name?: unknown }).name;
-    if (typeof name === 'string' && name !== '' && name !== 'Error') return name;
-  }
-  return 'SDK_CLIENT_ERROR';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
