@@ -41,6 +41,10 @@ await runBenchmark(options.synth, async ({ cloud, dynamo, sfn }) => {
   const orders = demoOrders(BRANDS, options.orders);
   const webhookMs: number[] = [];
   const endToEndMs: number[] = [];
+  const totalInvocations = () => [...cloud.lambda.invocationCounts().values()].reduce((sum, count) => sum + count, 0);
+  const busEvents = () => cloud.eventBridge.archivedEvents('order-automation-dev').length;
+  const invocationsBefore = totalInvocations();
+  const eventsBefore = busEvents();
   const started = Date.now();
   let next = 0;
   const worker = async () => {
@@ -73,12 +77,12 @@ await runBenchmark(options.synth, async ({ cloud, dynamo, sfn }) => {
     transitions += events.filter((event) => event.type?.endsWith('StateEntered')).length;
   }
   const transitionsPerOrder = transitions / Math.max(1, sample.length);
-  // Per order, counted as if nothing were batched (an upper bound): intake, applying Order
-  // Received, Validate Order, applying Order Accepted; two events on the bus; for each, one send
-  // to the queue plus a receive and a delete by the event source mapping.
-  const lambdaRequests = 4;
-  const putEvents = 2;
-  const sqsRequests = 6;
+  // Lambda invocations and bus events are counted on the local cloud (every attempt, every event
+  // the archive kept: intake, workflow, inventory). SQS is an upper bound: each event is sent to
+  // one queue, received and deleted, as if nothing were batched.
+  const lambdaRequests = (totalInvocations() - invocationsBefore) / orders.length;
+  const putEvents = (busEvents() - eventsBefore) / orders.length;
+  const sqsRequests = 3 * putEvents;
   const costPer1000 = 1000 * (transitionsPerOrder * PRICE.stepFunctionsTransition + lambdaRequests * PRICE.lambdaRequest + putEvents * PRICE.putEventsEntry + sqsRequests * PRICE.sqsRequest);
 
   webhookMs.sort((a, b) => a - b);
@@ -89,6 +93,8 @@ await runBenchmark(options.synth, async ({ cloud, dynamo, sfn }) => {
   console.log(`webhook answer p50 / p99         ${percentile(webhookMs, 50)} / ${percentile(webhookMs, 99)} ms`);
   console.log(`webhook → final state p50 / p99  ${percentile(endToEndMs, 50)} / ${percentile(endToEndMs, 99)} ms`);
   console.log(`state transitions per order      ${transitionsPerOrder.toFixed(1)}`);
+  console.log(`Lambda invocations per order     ${lambdaRequests.toFixed(1)}`);
+  console.log(`bus events per order             ${putEvents.toFixed(1)}`);
   console.log(`cost per 1,000 orders            $${costPer1000.toFixed(4)} (Step Functions, Lambda requests, PutEvents, SQS; excludes Lambda GB-s and DynamoDB)`);
-  for (const { name, kb } of bundleSizes(cloud)) console.log(`bundle ${name.padEnd(34)}${kb.toFixed(0)} KB`);
+  for (const { name, kb } of bundleSizes(cloud)) console.log(`bundle ${name.padEnd(38)} ${kb.toFixed(0).padStart(5)} KB`);
 });

@@ -81,6 +81,8 @@ export class LocalLambdaRuntime implements LambdaInvoker {
   private readonly asyncRuns = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
 
+  private readonly invocations = new Map<string, number>();
+
   constructor(options: LocalLambdaRuntimeOptions) {
     this.logger = options.logger;
     this.logDir = options.logDir;
@@ -159,7 +161,13 @@ export class LocalLambdaRuntime implements LambdaInvoker {
     await Promise.all(functions.map((fn) => fn.sink.close()));
   }
 
+  /** Invocations started per function name (every attempt counts, as Lambda bills it), for benchmarks. */
+  invocationCounts(): ReadonlyMap<string, number> {
+    return this.invocations;
+  }
+
   private run(fn: LocalFunction, functionArnOrName: string, eventJson: string): Promise<InvokeResult> {
+    this.invocations.set(fn.functionName, (this.invocations.get(fn.functionName) ?? 0) + 1);
     if (fn.maxConcurrency === 0) {
       // ReservedConcurrentExecutions of 0 throttles every invocation.
       return Promise.reject(new AwsServiceError('TooManyRequestsException', 'Rate Exceeded.', 429));
