@@ -24,10 +24,11 @@ const InputSchema = z.object({
 /**
  * Task "Reserve Stock" of the order-lifecycle state machine (lambda:invoke).
  * Input: `{ order, mode, correlationId }`. Output: RESERVED with the warehouse, lines and any
- * substitutions; SHORTFALL with what is missing; or CLOSED for a reservation already settled.
- * Events go out only for a new outcome, so a retried step publishes nothing twice.
+ * substitutions; SHORTFALL with what is missing; or CLOSED for a reservation already settled;
+ * with `decidedAt`, which the workflow records as the acceptance time. Events go out only for a
+ * new outcome, so a retried step publishes nothing twice.
  */
-export async function handler(event: unknown): Promise<ReserveResult> {
+export async function handler(event: unknown): Promise<ReserveResult & { decidedAt: string }> {
   const { order, mode, correlationId } = InputSchema.parse(event);
   logger.appendKeys({ brand: order.brand, orderId: order.orderId, mode });
   const brand = findBrand(order.brand);
@@ -44,7 +45,7 @@ export async function handler(event: unknown): Promise<ReserveResult> {
     logger.info('stock reservation', { result });
     metrics.addMetric(`Reservation${result.status[0]}${result.status.slice(1).toLowerCase()}`, MetricUnit.Count, 1);
     await publisher.publish(await eventsFor(result, { brand: order.brand, orderId: order.orderId, mode, correlationId }));
-    return result;
+    return { ...result, decidedAt: new Date().toISOString() };
   } finally {
     flushMetrics();
   }

@@ -8,8 +8,8 @@ import { Construct } from 'constructs';
 import { createDeadLetterQueue } from './durable-queue.ts';
 
 export interface ScheduledJobProps {
-  /** The function the schedule invokes. */
-  readonly function: lambda.IFunction;
+  /** The function the schedule invokes; its failed runs go to the job's dead-letter queue too. */
+  readonly function: lambda.Function;
   /** Physical schedule name, unique in the account and region (include the environment). */
   readonly scheduleName: string;
   readonly every: Duration;
@@ -23,8 +23,12 @@ export interface ScheduledJobProps {
 
 /**
  * An EventBridge Scheduler schedule that invokes a function at a fixed rate, the way every
- * periodic job here runs (stock poll, reconciliation, expiry sweep): retries bounded by the
- * period, and a dead-letter queue, so a run that never happened is visible rather than silent.
+ * periodic job here runs (stock poll, reconciliation, expiry sweep), with one dead-letter queue
+ * for both ways a run can be lost, so it is visible rather than silent:
+ * - Scheduler could not hand the run to Lambda (throttled, function missing): the schedule's
+ *   retry policy, then the schedule's DLQ;
+ * - the function failed: Scheduler invokes asynchronously, so Lambda's own retries (two), then
+ *   the function's DLQ, which is the same queue.
  */
 export class ScheduledJob extends Construct {
   public readonly schedule: scheduler.Schedule;
@@ -42,13 +46,15 @@ export class ScheduledJob extends Construct {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
       description: `Lets EventBridge Scheduler run ${props.scheduleName}`,
     });
-    const fnResource = props.function.node.defaultChild as CfnResource | undefined;
-    if (fnResource) {
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fnResource)}.Arn>:*]`,
-        reason: 'The Scheduler target grant also allows the function\'s versions and aliases (ARN suffix :*); the schedule invokes only the function itself',
-      });
-    }
+    const fnResource = props.function.node.defaultChild as lambda.CfnFunction;
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fnResource as CfnResource)}.Arn>:*]`,
+      reason: `The Scheduler target grant for ${props.scheduleName} also allows ${props.function.node.path}'s versions and aliases (ARN suffix :*); the schedule invokes only the function itself`,
+    });
+    // An asynchronous invocation that keeps failing lands here after Lambda's retries, instead of being dropped.
+    fnResource.deadLetterConfig = { targetArn: this.deadLetterQueue.queueArn };
+    // Lambda needs only SendMessage for its DLQ (grantSendMessages would add GetQueueAttributes and GetQueueUrl).
+    props.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       scheduleName: props.scheduleName,
       description: props.description,

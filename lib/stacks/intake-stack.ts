@@ -71,7 +71,7 @@ export class IntakeStack extends Stack {
     new CfnOutput(this, 'RawArchiveArn', { value: this.rawArchive.bucketArn, exportName: rawArchiveArnExportName(config.name) });
     Validations.of(this.rawArchive).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Only the two intake roles may write (PutObject on their own prefix) and no role reads; audit access with the account\'s CloudTrail S3 data events rather than a second log bucket per environment',
+      reason: 'Only the two intake roles and the WMS webhook role may write (PutObject on their own prefix) and no role reads; audit access with the account\'s CloudTrail S3 data events rather than a second log bucket per environment',
     });
 
     // Powertools idempotency layout: key `id`, TTL `expiration`.

@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRANDS, brandSecretName } from '../../lib/config/brands.ts';
+import { rawArchiveArnExportName } from '../../lib/stacks/intake-stack.ts';
 
 interface ValidationReport {
   readonly pluginReports: {
@@ -212,44 +213,85 @@ describe('cdk-nag on the real entry point', () => {
       expect(Object.keys(acknowledged((rule) => rule === 'AwsSolutions-S1'))).toEqual(['/dev/Intake/RawArchive AwsSolutions-S1']);
     });
 
-    it('accept a wildcard on the raw archive only under each webhook function\'s own prefix (IAM5)', () => {
+    it('accept a wildcard on the raw archive only under each webhook function\'s own prefix (IAM5): shopify/ and razorpay/ in intake, wms/ through the archive\'s export in inventory', () => {
       const buckets = resourcesIn(cliOut).filter((resource) => resource.type === 'AWS::S3::Bucket');
       expect(buckets.map((bucket) => bucket.constructPath)).toEqual(['/dev/Intake/RawArchive']);
       const bucket = buckets[0]?.logicalId as string;
-      const onArchive = acknowledged((rule) => rule.startsWith('AwsSolutions-IAM5[') && rule.includes(`<${bucket}.Arn>`));
+      const exported = rawArchiveArnExportName('dev');
+      const onArchive = acknowledged((rule) => rule.startsWith('AwsSolutions-IAM5[') && (rule.includes(`<${bucket}.Arn>`) || rule.includes(exported)));
       expect(Object.keys(onArchive).sort()).toEqual([
         `/dev/Intake/ReceiveRazorpayWebhook/Role AwsSolutions-IAM5[Resource::<${bucket}.Arn>/razorpay/*]`,
         `/dev/Intake/ReceiveShopifyWebhook/Role AwsSolutions-IAM5[Resource::<${bucket}.Arn>/shopify/*]`,
+        `/dev/Inventory/ReceiveStockWebhook/Role AwsSolutions-IAM5[Resource::${exported}/wms/*]`,
       ]);
       for (const [where, reason] of Object.entries(onArchive)) expect(reason, where).toMatch(/PutObject/);
     });
 
-    it('accept no rotation Lambda (SMG4) on exactly the 2 × 14 brand secrets, each naming its own issuer, and the tracking-link key', () => {
+    it('accept a wildcard on the inventory table\'s indexes (IAM5) on the eight inventory function roles only', () => {
+      const [table] = resourcesIn(cliOut).filter((resource) => resource.type === 'AWS::DynamoDB::Table' && resource.constructPath === '/dev/Inventory/Inventory/Table');
+      expect(table, 'the inventory table').toBeDefined();
+      const onIndexes = acknowledged((rule) => rule.startsWith('AwsSolutions-IAM5[') && rule.includes(`<${table?.logicalId}.Arn>`));
+      const roles = ['ReserveStock', 'ReleaseStock', 'ReceiveStockWebhook', 'PollWarehouseStock', 'ReconcileInventory', 'ReleaseExpiredReservations', 'PushStorefrontStock', 'ReleaseCancelledOrders'];
+      expect(Object.keys(onIndexes).sort()).toEqual(roles.map((id) => `/dev/Inventory/${id}/Role AwsSolutions-IAM5[Resource::<${table?.logicalId}.Arn>/index/*]`).sort());
+      for (const [where, reason] of Object.entries(onIndexes)) expect(reason, where).toMatch(/\bindexes\b/);
+    });
+
+    it('accept no rotation Lambda (SMG4) on exactly the 3 × 14 brand secrets, the two WMS secrets and the tracking-link key, each for its issuer\'s own reason', () => {
       const secretPath = new Map(
         resourcesIn(cliOut)
           .filter((resource) => resource.type === 'AWS::SecretsManager::Secret')
           .map((secret) => [secret.properties.Name, secret.constructPath]),
       );
       const issuers = { shopify: 'Shopify', razorpay: 'Razorpay' } as const;
-      /** Acknowledgement key → what its reason must say, and must not. */
-      const expected = new Map<string, { says: RegExp; never?: RegExp }>([
+      /** Acknowledgement key → the exact reason, what it must name and what it must not. */
+      const expected = new Map<string, { reason: string; says: RegExp; never?: RegExp }>([
         ...(['shopify', 'razorpay'] as const).flatMap((source) => {
           const other = source === 'shopify' ? 'razorpay' : 'shopify';
           return BRANDS.map(
             (brand) =>
               [
                 `${secretPath.get(brandSecretName('dev', source, brand.id))} AwsSolutions-SMG4`,
-                { says: new RegExp(`\\b${issuers[source]}\\b`), never: new RegExp(`\\b${issuers[other]}\\b`) },
+                {
+                  reason: `The ${source} webhook secret is issued by ${issuers[source]} and rotated in its dashboard, not by a rotation Lambda`,
+                  says: new RegExp(`\\b${issuers[source]}\\b`),
+                  never: new RegExp(`\\b${issuers[other]}\\b`),
+                },
               ] as const,
           );
         }),
-        [`${secretPath.get('order-automation/dev/tracking-link-key')} AwsSolutions-SMG4`, { says: /tracking-link key/ }],
+        ...BRANDS.map(
+          (brand) =>
+            [
+              `${secretPath.get(brandSecretName('dev', 'shopify-admin', brand.id))} AwsSolutions-SMG4`,
+              {
+                reason: 'Shopify issues the Admin API token when the app is installed; it is rotated by reinstalling, not by a rotation Lambda',
+                says: /\bShopify\b.*\bAdmin API token\b/,
+                never: /\b(Razorpay|webhook|WMS)\b/,
+              },
+            ] as const,
+        ),
+        ...['order-automation/dev/wms/api-token', 'order-automation/dev/wms/webhook-secret'].map(
+          (name) =>
+            [
+              `${secretPath.get(name)} AwsSolutions-SMG4`,
+              { reason: 'Issued and rotated together with the WMS vendor, not by a rotation Lambda', says: /\bWMS vendor\b/, never: /\b(Shopify|Razorpay)\b/ },
+            ] as const,
+        ),
+        [
+          `${secretPath.get('order-automation/dev/tracking-link-key')} AwsSolutions-SMG4`,
+          {
+            reason: 'Rotating the tracking-link key breaks every link already sent to customers, so it is rotated by hand after a notice period',
+            says: /tracking-link key/,
+          },
+        ],
       ]);
-      expect(expected.size).toBe(2 * 14 + 1);
+      expect(expected.size).toBe(3 * 14 + 2 + 1);
+      expect([...expected.keys()].filter((key) => key.startsWith('undefined')), 'every expected secret exists').toEqual([]);
       const actual = acknowledged((rule) => rule === 'AwsSolutions-SMG4');
       expect(Object.keys(actual).sort()).toEqual([...expected.keys()].sort());
       for (const [where, reason] of Object.entries(actual)) {
-        const { says, never } = expected.get(where) ?? { says: /$^/ };
+        const { reason: exact, says, never } = expected.get(where) ?? { reason: '', says: /$^/ };
+        expect(reason, where).toBe(exact);
         expect(reason, where).toMatch(says);
         if (never) expect(reason, where).not.toMatch(never);
       }

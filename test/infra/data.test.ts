@@ -9,6 +9,7 @@ import {
   type FoundResource,
   type SynthesizedStage,
 } from '../helpers/synth-stage.ts';
+import { INVENTORY_TABLE_SCHEMA } from '../../local/cloud/dynamodb/table-schemas.ts';
 
 interface QueueProperties {
   readonly SqsManagedSseEnabled?: boolean;
@@ -20,8 +21,13 @@ interface QueueProperties {
 interface EventSourceMappingProperties {
   readonly EventSourceArn?: unknown;
   readonly FunctionName?: unknown;
+  readonly BatchSize?: number;
+  readonly MaximumBatchingWindowInSeconds?: number;
   readonly FunctionResponseTypes?: string[];
   readonly ScalingConfig?: { readonly MaximumConcurrency?: number };
+}
+interface ScheduleProperties {
+  readonly Target?: { readonly Arn?: unknown; readonly DeadLetterConfig?: { readonly Arn?: unknown } };
 }
 
 interface TableProperties {
@@ -29,6 +35,8 @@ interface TableProperties {
   readonly KeySchema?: { readonly AttributeName: string; readonly KeyType: string }[];
   readonly AttributeDefinitions?: { readonly AttributeName: string; readonly AttributeType: string }[];
   readonly TimeToLiveSpecification?: { readonly AttributeName?: string; readonly Enabled?: boolean };
+  readonly GlobalSecondaryIndexes?: Record<string, unknown>[];
+  readonly BillingMode?: string;
 }
 interface BucketProperties {
   readonly BucketEncryption?: { readonly ServerSideEncryptionConfiguration?: { readonly ServerSideEncryptionByDefault?: { readonly SSEAlgorithm?: string } }[] };
@@ -46,14 +54,16 @@ const tableAt = (synth: SynthesizedStage, pathSuffix: string) => resourceAt<Tabl
 const resourceOf = (found: FoundResource<unknown>) => (found.template.toJSON().Resources as Record<string, Record<string, unknown>>)[found.logicalId] ?? {};
 
 describe('DynamoDB tables', () => {
-  it('finds the config, orders and idempotency tables, and no other', () => {
+  it('finds the config, idempotency, inventory and orders tables, one per stack, and no other', () => {
     expect(resourcesOfType(dev, 'AWS::DynamoDB::Table').map((table) => table.path).sort()).toEqual([
       'dev/Intake/Idempotency/Table/Resource',
+      'dev/Inventory/Inventory/Table/Resource',
       'dev/Orders/Orders/Table/Resource',
       'dev/Platform/Config/Table/Resource',
     ]);
     dev.platform.resourceCountIs('AWS::DynamoDB::Table', 1);
     dev.intake.resourceCountIs('AWS::DynamoDB::Table', 1);
+    dev.inventory.resourceCountIs('AWS::DynamoDB::Table', 1);
     dev.orders.resourceCountIs('AWS::DynamoDB::Table', 1);
   });
 
@@ -68,10 +78,35 @@ describe('DynamoDB tables', () => {
   it.each([
     ['dev', dev],
     ['prod', prod],
-  ] as const)('the %s config and orders tables have the names the ops CLI uses, keyed pk/sk', (name, synth) => {
+  ] as const)('the %s config, orders and inventory tables have the names the ops CLI uses, keyed pk/sk', (name, synth) => {
     const key = { KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }] };
     expect(tableAt(synth, '/Platform/Config/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-config`, ...key });
     expect(tableAt(synth, '/Orders/Orders/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-orders`, ...key });
+    expect(tableAt(synth, '/Inventory/Inventory/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-inventory`, ...key });
+  });
+
+  it('the inventory table has exactly two indexes: sparse byExpiry (expiryStatus/expiresAt, keys only) and byWarehouse (warehouseId/sku, all attributes)', () => {
+    const { properties } = tableAt(dev, '/Inventory/Inventory/Table/Resource');
+    expect(properties.GlobalSecondaryIndexes).toEqual([
+      { IndexName: 'byExpiry', KeySchema: [{ AttributeName: 'expiryStatus', KeyType: 'HASH' }, { AttributeName: 'expiresAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+      { IndexName: 'byWarehouse', KeySchema: [{ AttributeName: 'warehouseId', KeyType: 'HASH' }, { AttributeName: 'sku', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+    ]);
+    // expiresAt is epoch seconds: a string key would sort "10…" before "9…" and the sweep would miss reservations.
+    expect(properties.AttributeDefinitions).toContainEqual({ AttributeName: 'expiresAt', AttributeType: 'N' });
+    expect(properties.TimeToLiveSpecification, 'the sweep releases held stock; a TTL would delete reservations without releasing it').toBeUndefined();
+  });
+
+  it.each([
+    ['dev', dev],
+    ['prod', prod],
+  ] as const)('the %s inventory table has the layout of INVENTORY_TABLE_SCHEMA, which the DynamoDB Local suites and benchmarks create (no drift)', (_name, synth) => {
+    const { properties } = tableAt(synth, '/Inventory/Inventory/Table/Resource');
+    expect(properties.KeySchema).toEqual(INVENTORY_TABLE_SCHEMA.KeySchema);
+    const byName = <T extends { AttributeName?: string }>(list: readonly T[] = []) => [...list].sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName)));
+    expect(byName(properties.AttributeDefinitions)).toEqual(byName(INVENTORY_TABLE_SCHEMA.AttributeDefinitions));
+    expect(properties.GlobalSecondaryIndexes).toEqual(INVENTORY_TABLE_SCHEMA.GlobalSecondaryIndexes);
+    expect(properties.BillingMode).toBe(INVENTORY_TABLE_SCHEMA.BillingMode);
+    expect(INVENTORY_TABLE_SCHEMA.TimeToLiveSpecification).toBeUndefined();
   });
 
   it('the idempotency table has the Powertools layout: key `id` only, items expire by `expiration`', () => {
@@ -82,11 +117,11 @@ describe('DynamoDB tables', () => {
     expect(properties.TableName, 'generated: no tool outside the stack needs it').toBeUndefined();
   });
 
-  it.each(['/Platform/Config/Table/Resource', '/Orders/Orders/Table/Resource', '/Intake/Idempotency/Table/Resource'])('%s can be torn down in dev', (path) => {
+  it.each(['/Platform/Config/Table/Resource', '/Orders/Orders/Table/Resource', '/Inventory/Inventory/Table/Resource', '/Intake/Idempotency/Table/Resource'])('%s can be torn down in dev', (path) => {
     expect(resourceOf(tableAt(dev, path))).toMatchObject({ Properties: expect.objectContaining({ DeletionProtectionEnabled: false }), DeletionPolicy: 'Delete' });
   });
 
-  it.each(['/Platform/Config/Table/Resource', '/Orders/Orders/Table/Resource'])('%s is protected from deletion, and retained, in prod', (path) => {
+  it.each(['/Platform/Config/Table/Resource', '/Orders/Orders/Table/Resource', '/Inventory/Inventory/Table/Resource'])('%s is protected from deletion, and retained, in prod', (path) => {
     expect(resourceOf(tableAt(prod, path))).toMatchObject({
       Properties: expect.objectContaining({ DeletionProtectionEnabled: true }),
       DeletionPolicy: 'Retain',
@@ -160,19 +195,40 @@ describe('event archive', () => {
 
 describe('queues', () => {
   const queues = resourcesOfType<QueueProperties>(dev, 'AWS::SQS::Queue');
+  /** Dead-letter queues of bus-rule targets (events EventBridge could not deliver). */
   const ruleDeadLetterIds = resourcesOfType<{ Targets?: { DeadLetterConfig?: { Arn?: unknown } }[] }>(dev, 'AWS::Events::Rule').flatMap((rule) =>
     (rule.properties.Targets ?? []).map((target) => referencedLogicalId(target.DeadLetterConfig?.Arn)),
   );
+  /** Dead-letter queues of EventBridge Scheduler targets (runs the schedule could not hand to its target). */
+  const scheduleDeadLetterIds = resourcesOfType<ScheduleProperties>(dev, 'AWS::Scheduler::Schedule').map((schedule) => referencedLogicalId(schedule.properties.Target?.DeadLetterConfig?.Arn));
   const redriveTargetIds = queues.map((queue) => referencedLogicalId(queue.properties.RedrivePolicy?.deadLetterTargetArn));
-  const isDeadLetterQueue = (logicalId: string) => ruleDeadLetterIds.includes(logicalId) || redriveTargetIds.includes(logicalId);
+  const isDeadLetterQueue = (logicalId: string) => ruleDeadLetterIds.includes(logicalId) || scheduleDeadLetterIds.includes(logicalId) || redriveTargetIds.includes(logicalId);
 
-  it('finds the order-events buffer and its two dead-letter queues, and the legacy hand-off queue and its dead-letter queue', () => {
+  it('finds, per bus consumer, its buffer and two dead-letter queues, the legacy hand-off queue and its dead-letter queue, and a missed-runs queue per schedule', () => {
     expect(queues.map((queue) => queue.path).sort()).toEqual([
+      'dev/Inventory/Cancellations/Buffer/DeadLetters/Resource',
+      'dev/Inventory/Cancellations/Buffer/Queue/Resource',
+      'dev/Inventory/Cancellations/Undelivered/Resource',
+      'dev/Inventory/ExpirySweep/MissedRuns/Resource',
+      'dev/Inventory/Reconciliation/MissedRuns/Resource',
+      'dev/Inventory/StockPoll/MissedRuns/Resource',
+      'dev/Inventory/StorefrontStock/Buffer/DeadLetters/Resource',
+      'dev/Inventory/StorefrontStock/Buffer/Queue/Resource',
+      'dev/Inventory/StorefrontStock/Undelivered/Resource',
       'dev/Orders/LegacyHandoff/DeadLetters/Resource',
       'dev/Orders/LegacyHandoff/Queue/Resource',
       'dev/Orders/OrderEvents/Buffer/DeadLetters/Resource',
       'dev/Orders/OrderEvents/Buffer/Queue/Resource',
       'dev/Orders/OrderEvents/Undelivered/Resource',
+    ]);
+  });
+
+  it('each schedule keeps its missed runs in its own queue, and no queue serves two schedules', () => {
+    const pathOf = (logicalId: string | undefined) => queues.find((queue) => queue.logicalId === logicalId && queue.stack === 'inventory')?.path;
+    expect(scheduleDeadLetterIds.map(pathOf).sort()).toEqual([
+      'dev/Inventory/ExpirySweep/MissedRuns/Resource',
+      'dev/Inventory/Reconciliation/MissedRuns/Resource',
+      'dev/Inventory/StockPoll/MissedRuns/Resource',
     ]);
   });
 
@@ -189,10 +245,14 @@ describe('queues', () => {
     }
   });
 
-  it('the order-events buffer redrives to its dead-letter queue after 5 receives', () => {
-    const buffer = queues.find((queue) => queue.path === 'dev/Orders/OrderEvents/Buffer/Queue/Resource');
-    const deadLetters = queues.find((queue) => queue.path === 'dev/Orders/OrderEvents/Buffer/DeadLetters/Resource');
-    expect(buffer?.properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters?.logicalId, 'Arn'] }, maxReceiveCount: 5 });
+  it.each([
+    ['Orders/OrderEvents', 5],
+    ['Inventory/StorefrontStock', 10],
+    ['Inventory/Cancellations', 5],
+  ] as const)('the %s buffer redrives to its own dead-letter queue after %i receives', (consumer, receives) => {
+    const buffer = queues.find((queue) => queue.path === `dev/${consumer}/Buffer/Queue/Resource`);
+    const deadLetters = queues.find((queue) => queue.path === `dev/${consumer}/Buffer/DeadLetters/Resource`);
+    expect(buffer?.properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters?.logicalId, 'Arn'] }, maxReceiveCount: receives });
   });
 
   it('the legacy hand-off queue redrives to its own dead-letter queue after 10 receives; both are SSE-encrypted, the DLQ keeps 14 days', () => {
@@ -209,23 +269,72 @@ describe('queues', () => {
 });
 
 describe('queue consumers', () => {
-  // Named after the consuming function: the mapping's own path ends in a generated id.
-  const mappings = resourcesOfType<EventSourceMappingProperties>(dev, 'AWS::Lambda::EventSourceMapping').map((mapping) => ({
-    ...mapping,
-    path: `${mapping.path.split('/SqsEventSource')[0]} ← SQS`,
-  }));
+  /** The mappings of a stage, each named after its consuming function: the mapping's own path ends in a generated id. */
+  const mappingsOf = (synth: SynthesizedStage) =>
+    resourcesOfType<EventSourceMappingProperties>(synth, 'AWS::Lambda::EventSourceMapping').map((mapping) => ({
+      ...mapping,
+      path: `${mapping.path.split('/SqsEventSource')[0]} ← SQS`,
+    }));
+  const mappings = mappingsOf(dev);
 
-  it('finds the one mapping: ApplyOrderEvent consumes the order-events buffer', () => {
-    expect(mappings).toHaveLength(1);
-    const [mapping] = mappings;
-    expect(mapping?.path).toBe('dev/Orders/ApplyOrderEvent/Function ← SQS');
-    expect(describeArn(dev, 'orders', mapping?.properties.FunctionName)).toBe('dev/Orders/ApplyOrderEvent/Function/Resource');
-    expect(describeArn(dev, 'orders', mapping?.properties.EventSourceArn)).toBe('dev/Orders/OrderEvents/Buffer/Queue/Resource');
+  /** What each consumer is meant to do: the queue it drains, and how much it takes at once. */
+  const CONSUMERS = [
+    {
+      consumer: 'Orders/ApplyOrderEvent',
+      queue: 'Orders/OrderEvents/Buffer/Queue',
+      batchSize: 10,
+      batchingWindow: 1,
+      // The burst buffer: never fewer than 2 starters, else as many as the environment allows.
+      concurrency: (synth: SynthesizedStage) => Math.max(2, synth.config.starterMaxConcurrency),
+    },
+    {
+      consumer: 'Inventory/PushStorefrontStock',
+      queue: 'Inventory/StorefrontStock/Buffer/Queue',
+      // The debounce: stock changes within 5 s (up to 500 of them) become one push per brand.
+      batchSize: 500,
+      batchingWindow: 5,
+      // Two pushes at a time stay inside Shopify's rate limit, in every environment.
+      concurrency: () => 2,
+    },
+    {
+      consumer: 'Inventory/ReleaseCancelledOrders',
+      queue: 'Inventory/Cancellations/Buffer/Queue',
+      batchSize: 10,
+      batchingWindow: undefined,
+      concurrency: () => 2,
+    },
+  ] as const;
+  const mappingOf = (synth: SynthesizedStage, consumer: string) => mappingsOf(synth).find((mapping) => mapping.path === `${synth.config.name}/${consumer}/Function ← SQS`);
+
+  it('finds the three mappings: ApplyOrderEvent, PushStorefrontStock and ReleaseCancelledOrders, each draining its own buffer', () => {
+    expect(mappings.map((mapping) => mapping.path).sort()).toEqual(CONSUMERS.map(({ consumer }) => `dev/${consumer}/Function ← SQS`).sort());
+    for (const { consumer, queue } of CONSUMERS) {
+      const mapping = mappingOf(dev, consumer);
+      expect(mapping?.stack, consumer).toBe(consumer.startsWith('Orders/') ? 'orders' : 'inventory');
+      expect(describeArn(dev, mapping?.stack ?? 'platform', mapping?.properties.FunctionName), consumer).toBe(`dev/${consumer}/Function/Resource`);
+      expect(describeArn(dev, mapping?.stack ?? 'platform', mapping?.properties.EventSourceArn), consumer).toBe(`dev/${queue}/Resource`);
+    }
   });
 
-  it.each(mappings.map((mapping) => [mapping.path, mapping] as const))('%s caps concurrency and retries only the failed records', (_path, mapping) => {
-    expect(mapping.properties.ScalingConfig?.MaximumConcurrency).toBe(Math.max(2, dev.config.starterMaxConcurrency));
-    expect(mapping.properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  describe.each(CONSUMERS)('$consumer ← SQS', ({ consumer, batchSize, batchingWindow, concurrency }) => {
+    it.each([
+      ['dev', dev],
+      ['staging', staging],
+      ['prod', prod],
+    ] as const)(`in %s takes up to ${batchSize} messages (batching window ${batchingWindow ?? 'none'}), caps concurrency and retries only the failed records`, (_name, synth) => {
+      const mapping = mappingOf(synth, consumer);
+      expect(mapping?.properties).toMatchObject({ BatchSize: batchSize, ScalingConfig: { MaximumConcurrency: concurrency(synth) }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+      expect(mapping?.properties.MaximumBatchingWindowInSeconds).toBe(batchingWindow);
+    });
+  });
+
+  it('ApplyOrderEvent starts as many executions at once as each environment allows (5, 20, 50); the inventory consumers run 2 at a time everywhere', () => {
+    const concurrency = (synth: SynthesizedStage) => CONSUMERS.map(({ consumer }) => mappingOf(synth, consumer)?.properties.ScalingConfig?.MaximumConcurrency);
+    expect([dev, staging, prod].map(concurrency)).toEqual([
+      [5, 2, 2],
+      [20, 2, 2],
+      [50, 2, 2],
+    ]);
   });
 
   it.each(mappings.map((mapping) => [mapping.path, mapping] as const))(

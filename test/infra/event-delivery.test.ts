@@ -16,19 +16,55 @@ const targets = resourcesOfType<{ Targets?: RuleTarget[] }>(synth, 'AWS::Events:
 );
 
 describe('event delivery from the bus', () => {
-  it('finds the rules to check (the order-events rule at least)', () => {
-    expect(targets.map(({ rule }) => rule.path)).toContain('dev/Orders/OrderEvents/Rule/Resource');
+  it('finds the three rules of the stage: order events into orders, stock levels and cancellations into inventory', () => {
+    expect([...new Set(targets.map(({ rule }) => rule.path))].sort()).toEqual([
+      'dev/Inventory/Cancellations/Rule/Resource',
+      'dev/Inventory/StorefrontStock/Rule/Resource',
+      'dev/Orders/OrderEvents/Rule/Resource',
+    ]);
   });
 
-  it('the order-events rule takes every event of the catalog, from the intake and orders sources only, into the ApplyOrderEvent buffer', () => {
-    const rule = resourceAt<{ EventPattern?: Record<string, unknown>; EventBusName?: unknown; Targets?: RuleTarget[] }>(synth, 'AWS::Events::Rule', '/Orders/OrderEvents/Rule/Resource');
+  type Rule = { EventPattern?: Record<string, unknown>; EventBusName?: unknown; Targets?: RuleTarget[] };
+  const ruleAt = (pathSuffix: string) => resourceAt<Rule>(synth, 'AWS::Events::Rule', pathSuffix);
+
+  /** Catalog events that only the inventory context itself consumes (storefront push) or that are for ops (drift incidents). */
+  const NOT_APPLIED_TO_ORDERS = ['Stock Level Changed', 'Inventory Drift Detected'];
+
+  it('the order-events rule takes every event of the catalog that concerns one order, from the intake, orders and inventory sources only, into the ApplyOrderEvent buffer', () => {
+    const rule = ruleAt('/Orders/OrderEvents/Rule/Resource');
     expect(rule.properties.EventPattern).toEqual({
-      source: [EVENT_SOURCES.intake, EVENT_SOURCES.orders],
-      'detail-type': ['Order Received', 'Order Updated', 'Order Cancelled', 'Order Rejected', 'Payment Captured', 'Payment Failed', 'Order Accepted'],
+      source: [EVENT_SOURCES.intake, EVENT_SOURCES.orders, EVENT_SOURCES.inventory],
+      'detail-type': [
+        'Order Received',
+        'Order Updated',
+        'Order Cancelled',
+        'Order Rejected',
+        'Payment Captured',
+        'Payment Failed',
+        'Order Accepted',
+        'Inventory Reserved',
+        'Inventory Shortfall',
+        'Item Substituted',
+        'Inventory Released',
+      ],
     });
-    // The consumer applies every detail-type in the catalog: one the rule missed would never reach the orders table.
-    expect([...(rule.properties.EventPattern?.['detail-type'] as string[])].sort()).toEqual(Object.keys(EVENT_CATALOG).sort());
+    // The consumer applies every order event of the catalog: one the rule missed would never reach the orders table.
+    const detailTypes = rule.properties.EventPattern?.['detail-type'] as (keyof typeof EVENT_CATALOG)[];
+    expect([...detailTypes].sort()).toEqual(Object.keys(EVENT_CATALOG).filter((type) => !NOT_APPLIED_TO_ORDERS.includes(type)).sort());
+    // And it listens to exactly the sources that may publish them.
+    expect([...(rule.properties.EventPattern?.source as string[])].sort()).toEqual([...new Set(detailTypes.flatMap((type) => EVENT_CATALOG[type].sources))].sort());
     expect(rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))).toEqual(['dev/Orders/OrderEvents/Buffer/Queue/Resource']);
+    expect(describeArn(synth, rule.stack, rule.properties.EventBusName)).toBe('dev/Platform/Bus/Resource');
+  });
+
+  it.each([
+    ['StorefrontStock', 'Stock Level Changed', EVENT_SOURCES.inventory, 'the storefront stock push'],
+    ['Cancellations', 'Order Cancelled', EVENT_SOURCES.intake, 'the release of a cancelled order\'s stock'],
+  ] as const)('the %s rule takes only %s from %s into the buffer of %s', (id, detailType, source, _consumer) => {
+    const rule = ruleAt(`/Inventory/${id}/Rule/Resource`);
+    expect(rule.properties.EventPattern).toEqual({ source: [source], 'detail-type': [detailType] });
+    expect(EVENT_CATALOG[detailType].sources).toEqual([source]);
+    expect(rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))).toEqual([`dev/Inventory/${id}/Buffer/Queue/Resource`]);
     expect(describeArn(synth, rule.stack, rule.properties.EventBusName)).toBe('dev/Platform/Bus/Resource');
   });
 

@@ -2,7 +2,11 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../lib/constructs/service-function.ts';
 import { brandSecretPrefix } from '../../lib/config/brands.ts';
@@ -21,22 +25,27 @@ type Resources = Record<string, { readonly Type: string; readonly Properties?: R
 
 /**
  * The Lambda functions of one template that something invokes asynchronously (the caller does not
- * wait, so a failure is only seen if it lands somewhere): EventBridge rule targets that resolve to
- * a function, and functions with an `AWS::Lambda::EventInvokeConfig`.
+ * wait, so a failure is only seen if it lands somewhere): EventBridge rule targets and EventBridge
+ * Scheduler targets that resolve to a function (both invoke Lambda asynchronously), and functions
+ * with an `AWS::Lambda::EventInvokeConfig`.
  */
 function asyncInvokedFunctions(template: Template): Set<string> {
   const resources = template.toJSON().Resources as Resources;
   const invoked = new Set<string>();
-  for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
-    for (const target of (rule.Properties?.Targets ?? []) as { Id: string; Arn: unknown }[]) {
-      const id = referencedLogicalId(target.Arn);
-      const type = id ? resources[id]?.Type : undefined;
-      if (type === 'AWS::Lambda::Function') invoked.add(id as string);
-      else if (type === undefined) {
-        // A target this check cannot resolve (imported ARN, literal string) might be a function.
-        throw new Error(`cannot tell whether rule target ${target.Id} (${JSON.stringify(target.Arn)}) is a Lambda function; extend asyncInvokedFunctions`);
-      }
+  const addIfFunction = (what: string, arn: unknown) => {
+    const id = referencedLogicalId(arn);
+    const type = id ? resources[id]?.Type : undefined;
+    if (type === 'AWS::Lambda::Function') invoked.add(id as string);
+    else if (type === undefined) {
+      // A target this check cannot resolve (imported ARN, literal string) might be a function.
+      throw new Error(`cannot tell whether ${what} (${JSON.stringify(arn)}) is a Lambda function; extend asyncInvokedFunctions`);
     }
+  };
+  for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
+    for (const target of (rule.Properties?.Targets ?? []) as { Id: string; Arn: unknown }[]) addIfFunction(`rule target ${target.Id}`, target.Arn);
+  }
+  for (const [id, schedule] of Object.entries(template.findResources('AWS::Scheduler::Schedule'))) {
+    addIfFunction(`the target of schedule ${id}`, (schedule.Properties?.Target as { Arn?: unknown } | undefined)?.Arn);
   }
   for (const config of Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'))) {
     const id = referencedLogicalId(config.Properties?.FunctionName);
@@ -70,10 +79,18 @@ const functions = synth.stacks.flatMap(({ name, template }) =>
 );
 
 describe('Lambda functions', () => {
-  it('finds the six functions of the stage', () => {
+  it('finds the fourteen functions of the stage: 2 intake, 8 inventory, 4 orders', () => {
     expect(functions.map((f) => f.path).sort()).toEqual([
       'dev/Intake/ReceiveRazorpayWebhook/Function/Resource',
       'dev/Intake/ReceiveShopifyWebhook/Function/Resource',
+      'dev/Inventory/PollWarehouseStock/Function/Resource',
+      'dev/Inventory/PushStorefrontStock/Function/Resource',
+      'dev/Inventory/ReceiveStockWebhook/Function/Resource',
+      'dev/Inventory/ReconcileInventory/Function/Resource',
+      'dev/Inventory/ReleaseCancelledOrders/Function/Resource',
+      'dev/Inventory/ReleaseExpiredReservations/Function/Resource',
+      'dev/Inventory/ReleaseStock/Function/Resource',
+      'dev/Inventory/ReserveStock/Function/Resource',
       'dev/Orders/ApplyOrderEvent/Function/Resource',
       'dev/Orders/GetOrderStatus/Function/Resource',
       'dev/Orders/TrackOrder/Function/Resource',
@@ -126,6 +143,65 @@ describe('Lambda functions', () => {
     expect(JSON.stringify(variables.TRACKING_LINK_KEY_SECRET)).toContain(JSON.stringify({ Ref: trackingKey.logicalId }));
   });
 
+  describe('the inventory functions', () => {
+    const INVENTORY_FUNCTIONS = [
+      'ReserveStock',
+      'ReleaseStock',
+      'ReceiveStockWebhook',
+      'PollWarehouseStock',
+      'ReconcileInventory',
+      'ReleaseExpiredReservations',
+      'PushStorefrontStock',
+      'ReleaseCancelledOrders',
+    ] as const;
+    const inventoryFunction = (id: string) => resourceAt<FunctionProperties & { Timeout?: number }>(synth, 'AWS::Lambda::Function', `/Inventory/${id}/Function/Resource`);
+    const variablesOf = (id: string) => inventoryFunction(id).properties.Environment?.Variables ?? {};
+    /** The `Ref` of a secret's name, which CloudFormation cuts out of the secret's ARN at deploy time. */
+    const namesSecret = (variable: unknown, pathSuffix: string, name: string) => {
+      const secret = resourceAt(synth, 'AWS::SecretsManager::Secret', pathSuffix);
+      expect(secret.properties.Name).toBe(name);
+      expect(JSON.stringify(variable)).toContain(JSON.stringify({ Ref: secret.logicalId }));
+    };
+
+    it.each(INVENTORY_FUNCTIONS)('%s is wired to the inventory table and the bus', (id) => {
+      const variables = variablesOf(id);
+      expect(describeArn(synth, 'inventory', variables.INVENTORY_TABLE_NAME)).toBe('dev/Inventory/Inventory/Table/Resource');
+      expect(describeArn(synth, 'inventory', variables.EVENT_BUS_NAME)).toBe('dev/Platform/Bus/Resource');
+    });
+
+    it('ReserveStock holds stock for the environment\'s reservation hold, and has 20 s to choose a warehouse', () => {
+      expect(variablesOf('ReserveStock').RESERVATION_HOLD_MINUTES).toBe(String(synth.config.reservationHoldMinutes));
+      expect(inventoryFunction('ReserveStock').properties.Timeout).toBe(20);
+    });
+
+    it('ReceiveStockWebhook archives into the raw archive and verifies with the WMS webhook secret', () => {
+      const variables = variablesOf('ReceiveStockWebhook');
+      expect(describeArn(synth, 'inventory', variables.RAW_ARCHIVE_BUCKET)).toBe('dev/Intake/RawArchive/Resource');
+      namesSecret(variables.WMS_WEBHOOK_SECRET_NAME, '/Inventory/WmsWebhookSecret/Resource', 'order-automation/dev/wms/webhook-secret');
+    });
+
+    it.each(['PollWarehouseStock', 'ReconcileInventory'])('%s calls the environment\'s WMS with the WMS API token', (id) => {
+      const variables = variablesOf(id);
+      expect(variables.WMS_BASE_URL).toBe(synth.config.wmsBaseUrl);
+      namesSecret(variables.WMS_API_TOKEN_SECRET_NAME, '/Inventory/WmsApiToken/Resource', 'order-automation/dev/wms/api-token');
+    });
+
+    it('PushStorefrontStock finds each brand\'s Shopify Admin token under the shopify-admin prefix', () => {
+      expect(variablesOf('PushStorefrontStock')).toMatchObject({
+        SHOPIFY_ADMIN_TOKEN_SECRET_PREFIX: brandSecretPrefix('dev', 'shopify-admin'),
+        SHOPIFY_ADMIN_URL_TEMPLATE: expect.stringMatching(/^https:\/\/\{shop\}\/admin\/api\/\d{4}-\d{2}\/graphql\.json$/),
+      });
+    });
+
+    it('each scheduled job finishes inside its period: the poll in 50 s, the expiry sweep in 2 min, the reconciliation in 5 min', () => {
+      expect(Object.fromEntries(['PollWarehouseStock', 'ReleaseExpiredReservations', 'ReconcileInventory'].map((id) => [id, inventoryFunction(id).properties.Timeout]))).toEqual({
+        PollWarehouseStock: 50,
+        ReleaseExpiredReservations: 120,
+        ReconcileInventory: 300,
+      });
+    });
+  });
+
   describe.each(functions)('$path', ({ stack, template, properties }) => {
     it('logs as JSON to its own log group, kept for the environment retention', () => {
       expect(properties.LoggingConfig?.LogFormat).toBe('JSON');
@@ -141,7 +217,7 @@ describe('Lambda functions', () => {
     });
 
     it('configures Powertools with its bounded context and the shared metrics namespace', () => {
-      const serviceName: Record<StackName, string> = { platform: 'platform', intake: 'intake', orders: 'orders' };
+      const serviceName: Record<StackName, string> = { platform: 'platform', intake: 'intake', inventory: 'inventory', orders: 'orders' };
       expect(properties.Environment?.Variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: serviceName[stack],
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -150,18 +226,28 @@ describe('Lambda functions', () => {
   });
 
   describe('asynchronous invocations', () => {
-    it('never lose a failed invocation: every async-invoked function has a DLQ or an on-failure destination', () => {
-      const invoked = synth.stacks.flatMap(({ template }) => [...asyncInvokedFunctions(template)].map((id) => ({ template, id })));
-      for (const { template, id } of invoked) {
-        expect(keepsFailedInvocations(template, id), `${id} is invoked asynchronously but keeps no failed invocation`).toBe(true);
-      }
-      // Today every function is invoked synchronously (API Gateway, Step Functions, the SQS event
-      // source mapping), so this set is empty. When a rule or an EventInvokeConfig starts invoking
-      // one, add it here: the loop above then requires its DLQ or on-failure destination.
-      expect(invoked.map(({ id }) => id)).toEqual([]);
+    const invoked = synth.stacks.flatMap(({ name, template }) => [...asyncInvokedFunctions(template)].map((id) => ({ stack: name, template, id })));
+    const pathOf = ({ template, id }: (typeof invoked)[number]) => (template.toJSON().Resources[id]?.Metadata?.['aws:cdk:path'] as string | undefined) ?? id;
+
+    it('finds the functions invoked asynchronously: the three scheduled jobs, invoked by EventBridge Scheduler', () => {
+      // API Gateway, Step Functions and the SQS event source mappings invoke the others synchronously.
+      // When a rule, a schedule or an EventInvokeConfig starts invoking one, add it here: the test
+      // below then requires its DLQ or on-failure destination.
+      expect(invoked.map(pathOf).sort()).toEqual([
+        'dev/Inventory/PollWarehouseStock/Function/Resource',
+        'dev/Inventory/ReconcileInventory/Function/Resource',
+        'dev/Inventory/ReleaseExpiredReservations/Function/Resource',
+      ]);
     });
 
-    it('recognises a rule that invokes a function, and its missing and present failure handling', () => {
+    it('never lose a failed invocation: every async-invoked function has a DLQ or an on-failure destination', () => {
+      // A schedule's own dead-letter queue only receives runs Lambda refused to accept; once Lambda
+      // has queued the run, a function error is retried by Lambda and then kept only here.
+      const losing = invoked.filter(({ template, id }) => !keepsFailedInvocations(template, id)).map(pathOf);
+      expect(losing, 'invoked asynchronously but keep no failed invocation').toEqual([]);
+    });
+
+    it('recognises a rule and a schedule that invoke a function, and its missing and present failure handling', () => {
       // Built-in CloudFormation validation and stack traces only slow this throwaway app down.
       const app = new App({ outdir: assemblyOutdir('async-targets'), builtinCloudFormationValidation: false, context: { 'aws:cdk:disable-stack-trace': true } });
       const stack = new Stack(app, 'AsyncTargets');
@@ -171,12 +257,24 @@ describe('Lambda functions', () => {
       const rule = new events.Rule(stack, 'Rule', { schedule: events.Schedule.rate(Duration.minutes(5)) });
       rule.addTarget(new targets.LambdaFunction(bare));
       rule.addTarget(new targets.LambdaFunction(kept));
+      const scheduled = new lambda.Function(stack, 'Scheduled', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code });
+      const destined = new lambda.Function(stack, 'Destined', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code });
+      destined.configureAsyncInvoke({ onFailure: new destinations.SqsDestination(new sqs.Queue(stack, 'Failures')) });
+      for (const fn of [scheduled, destined]) {
+        new scheduler.Schedule(stack, `${fn.node.id}Schedule`, {
+          schedule: scheduler.ScheduleExpression.rate(Duration.minutes(5)),
+          // A schedule's own dead-letter queue does not count: it only holds runs Lambda refused.
+          target: new schedulerTargets.LambdaInvoke(fn, { deadLetterQueue: new sqs.Queue(stack, `${fn.node.id}MissedRuns`) }),
+        });
+      }
       const template = Template.fromStack(stack);
       const ids = (fn: lambda.Function) => stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
 
-      expect(asyncInvokedFunctions(template)).toEqual(new Set([ids(bare), ids(kept)]));
+      expect(asyncInvokedFunctions(template)).toEqual(new Set([ids(bare), ids(kept), ids(scheduled), ids(destined)]));
       expect(keepsFailedInvocations(template, ids(bare))).toBe(false);
       expect(keepsFailedInvocations(template, ids(kept))).toBe(true);
+      expect(keepsFailedInvocations(template, ids(scheduled))).toBe(false);
+      expect(keepsFailedInvocations(template, ids(destined))).toBe(true);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BRANDS, brandSecretName, type WebhookSource } from '../../lib/config/brands.ts';
+import { BRANDS, brandSecretName, type BrandSecretKind, type WebhookSource } from '../../lib/config/brands.ts';
 import { EVENT_SOURCES } from '../../lambdas/shared/events.ts';
 import { describeArn, referencedLogicalId, resourceAt, resourcesOfType, synthStage, type StackName } from '../helpers/synth-stage.ts';
 
@@ -58,6 +58,17 @@ for (const role of resourcesOfType<{ Policies?: { PolicyDocument: PolicyDocument
 const allows = statements.filter(({ statement }) => statement.Effect === 'Allow');
 
 const WEBHOOK_SOURCES: readonly WebhookSource[] = ['shopify', 'razorpay'];
+/** The ServiceFunctions of the inventory stack; each may use the inventory table and publish as the inventory source. */
+const INVENTORY_FUNCTIONS = [
+  'ReserveStock',
+  'ReleaseStock',
+  'ReceiveStockWebhook',
+  'PollWarehouseStock',
+  'ReconcileInventory',
+  'ReleaseExpiredReservations',
+  'PushStorefrontStock',
+  'ReleaseCancelledOrders',
+] as const;
 const WEBHOOK_FUNCTION: Record<WebhookSource, string> = { shopify: 'ReceiveShopifyWebhook', razorpay: 'ReceiveRazorpayWebhook' };
 const SECRET_READ = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
 const DYNAMODB_READ = [
@@ -80,8 +91,8 @@ function roleOf(id: string) {
   return { logicalId: role, stack: fn.stack };
 }
 
-/** The brand secrets of one webhook source, found by name: `order-automation/dev/<source>/<brand>`. */
-function brandSecrets(source: WebhookSource) {
+/** The brand secrets of one kind, found by name: `order-automation/dev/<kind>/<brand>`. */
+function brandSecrets(source: BrandSecretKind) {
   const names = new Set(BRANDS.map((brand) => brandSecretName('dev', source, brand.id)));
   return resourcesOfType<{ Name?: string }>(synth, 'AWS::SecretsManager::Secret').filter((secret) => names.has(secret.properties.Name ?? ''));
 }
@@ -148,6 +159,12 @@ describe('least privilege', () => {
     expect(publishers.sort((a, b) => a.path.localeCompare(b.path))).toEqual([
       { stack: 'intake', path: 'dev/Intake/ReceiveRazorpayWebhook/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.intake },
       { stack: 'intake', path: 'dev/Intake/ReceiveShopifyWebhook/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.intake },
+      ...[...INVENTORY_FUNCTIONS].sort().map((id) => ({
+        stack: 'inventory',
+        path: `dev/Inventory/${id}/Role/DefaultPolicy/Resource`,
+        bus: ['dev/Platform/Bus/Resource'],
+        source: EVENT_SOURCES.inventory,
+      })),
       { stack: 'orders', path: 'dev/Orders/OrderLifecycle/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.orders },
     ]);
     for (const { path, statement } of putEvents) {
@@ -176,35 +193,63 @@ describe('least privilege', () => {
     });
   });
 
-  it('lets only the webhook functions touch the raw archive', () => {
+  it('lets only the webhook functions touch the raw archive: the shopify, razorpay and WMS ones, each PutObject under its own prefix', () => {
     const s3 = allows.filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('s3:')));
-    expect(s3.map(({ path }) => path).sort()).toEqual([
-      'dev/Intake/ReceiveRazorpayWebhook/Role/DefaultPolicy/Resource',
-      'dev/Intake/ReceiveShopifyWebhook/Role/DefaultPolicy/Resource',
+    expect(
+      s3
+        .map(({ stack, path, statement }) => ({ path, actions: asList(statement.Action), resources: asList(statement.Resource).map((r) => describeArn(synth, stack, r)) }))
+        .sort((a, b) => a.path.localeCompare(b.path)),
+    ).toEqual([
+      { path: 'dev/Intake/ReceiveRazorpayWebhook/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/razorpay/*'] },
+      { path: 'dev/Intake/ReceiveShopifyWebhook/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/shopify/*'] },
+      { path: 'dev/Inventory/ReceiveStockWebhook/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/wms/*'] },
     ]);
   });
 
-  it('lets each role read only its own secrets: webhook functions their source\'s brand secrets, the status functions the tracking-link key; nothing else reads secrets', () => {
+  it('lets each role read only its own secrets: webhook functions their sender\'s secrets, the WMS jobs the WMS API token, the storefront push the Shopify Admin tokens, the status functions the tracking-link key; nothing else reads secrets', () => {
     const secretGrants = allows.filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('secretsmanager:')));
     for (const { path, statement } of secretGrants) {
       expect(asList(statement.Action).sort(), path).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     }
     const readers = Object.fromEntries([...new Set(secretGrants.flatMap(({ roleIds }) => roleIds))].map((roleId) => [roleId, secretsReadBy(roleId).sort()]));
     const trackingKey = resourceAt(synth, 'AWS::SecretsManager::Secret', '/TrackingLinkKey/Resource');
+    const wmsApiToken = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Inventory/WmsApiToken/Resource');
+    const wmsWebhookSecret = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Inventory/WmsWebhookSecret/Resource');
     expect(readers).toEqual({
       [roleOf('ReceiveShopifyWebhook').logicalId]: brandSecrets('shopify').map((secret) => secret.path).sort(),
       [roleOf('ReceiveRazorpayWebhook').logicalId]: brandSecrets('razorpay').map((secret) => secret.path).sort(),
+      [roleOf('ReceiveStockWebhook').logicalId]: [wmsWebhookSecret.path],
+      [roleOf('PollWarehouseStock').logicalId]: [wmsApiToken.path],
+      [roleOf('ReconcileInventory').logicalId]: [wmsApiToken.path],
+      [roleOf('PushStorefrontStock').logicalId]: brandSecrets('shopify-admin').map((secret) => secret.path).sort(),
       [roleOf('GetOrderStatus').logicalId]: [trackingKey.path],
       [roleOf('TrackOrder').logicalId]: [trackingKey.path],
     });
   });
 
-  it('holds no secret but the 2 × 14 brand secrets and the tracking-link key', () => {
+  it('holds no secret but the 3 × 14 brand secrets (shopify, razorpay, shopify-admin), the two WMS secrets and the tracking-link key', () => {
     const names = resourcesOfType<{ Name?: string }>(synth, 'AWS::SecretsManager::Secret').map((secret) => secret.properties.Name);
     expect(names.sort()).toEqual(
-      [...WEBHOOK_SOURCES.flatMap((source) => BRANDS.map((brand) => brandSecretName('dev', source, brand.id))), 'order-automation/dev/tracking-link-key'].sort(),
+      [
+        ...(['shopify', 'razorpay', 'shopify-admin'] as const).flatMap((kind) => BRANDS.map((brand) => brandSecretName('dev', kind, brand.id))),
+        'order-automation/dev/wms/api-token',
+        'order-automation/dev/wms/webhook-secret',
+        'order-automation/dev/tracking-link-key',
+      ].sort(),
     );
-    expect(new Set(names).size).toBe(2 * 14 + 1);
+    expect(new Set(names).size).toBe(3 * 14 + 2 + 1);
+  });
+
+  it('keeps each secret in the stack of the context that reads it', () => {
+    const secrets = resourcesOfType<{ Name?: string }>(synth, 'AWS::SecretsManager::Secret');
+    const stackOf = (prefix: string) => [...new Set(secrets.filter((secret) => secret.properties.Name?.startsWith(prefix)).map((secret) => secret.stack))];
+    expect({
+      shopify: stackOf('order-automation/dev/shopify/'),
+      razorpay: stackOf('order-automation/dev/razorpay/'),
+      'shopify-admin': stackOf('order-automation/dev/shopify-admin/'),
+      wms: stackOf('order-automation/dev/wms/'),
+      'tracking-link-key': stackOf('order-automation/dev/tracking-link-key'),
+    }).toEqual({ shopify: ['intake'], razorpay: ['intake'], 'shopify-admin': ['inventory'], wms: ['inventory'], 'tracking-link-key': ['orders'] });
   });
 
   describe('exact grants of each role: resource → actions', () => {
@@ -251,7 +296,7 @@ describe('least privilege', () => {
       expect(grantsOf(roleOf('ValidateOrder').logicalId)).toEqual({ ...ownLogs('Orders/ValidateOrder'), ...xray });
     });
 
-    it('the order-lifecycle workflow: only UpdateItem on the orders table, invoking ValidateOrder and publishing as the orders source', () => {
+    it('the order-lifecycle workflow: only UpdateItem on the orders table, invoking ValidateOrder, ReserveStock and ReleaseStock, and publishing as the orders source', () => {
       const workflow = resourceAt<{ RoleArn: unknown }>(synth, 'AWS::StepFunctions::StateMachine', '/OrderLifecycle/Resource');
       const validateOrder = 'dev/Orders/ValidateOrder/Function/Resource';
       expect(grantsOf(referencedLogicalId(workflow.properties.RoleArn) as string)).toEqual({
@@ -259,7 +304,94 @@ describe('least privilege', () => {
         [ordersTable]: ['dynamodb:UpdateItem'],
         [validateOrder]: ['lambda:InvokeFunction'],
         [`${validateOrder}:*`]: ['lambda:InvokeFunction'],
+        // The inventory steps exactly as the workflow invokes them, unqualified: no versions or aliases.
+        'dev/Inventory/ReserveStock/Function/Resource': ['lambda:InvokeFunction'],
+        'dev/Inventory/ReleaseStock/Function/Resource': ['lambda:InvokeFunction'],
         [bus(EVENT_SOURCES.orders)]: ['events:PutEvents'],
+      });
+    });
+
+    describe('the inventory functions', () => {
+      const inventoryTable = 'dev/Inventory/Inventory/Table/Resource';
+      /** What every inventory function may do: its logs and traces, the inventory table and its indexes, publishing as the inventory source. */
+      const common = (id: string) => ({
+        ...ownLogs(`Inventory/${id}`),
+        ...xray,
+        [inventoryTable]: DYNAMODB_READ_WRITE,
+        [`${inventoryTable}/index/*`]: DYNAMODB_READ_WRITE,
+        [bus(EVENT_SOURCES.inventory)]: ['events:PutEvents'],
+      });
+      const secret = (pathSuffix: string) => resourceAt(synth, 'AWS::SecretsManager::Secret', pathSuffix).path;
+      const QUEUE_CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+
+      /** A scheduled job's function sends its own failed runs to its job's dead-letter queue (Lambda's async DLQ). */
+      const missedRuns = (job: string) => ({ [`dev/Inventory/${job}/MissedRuns/Resource`]: ['sqs:SendMessage'] });
+
+      it.each(['ReserveStock', 'ReleaseStock'])('%s: only the inventory table and publishing as the inventory source', (id) => {
+        expect(grantsOf(roleOf(id).logicalId)).toEqual(common(id));
+      });
+
+      it('ReleaseExpiredReservations: also records its failed runs in the expiry sweep\'s dead-letter queue', () => {
+        expect(grantsOf(roleOf('ReleaseExpiredReservations').logicalId)).toEqual({ ...common('ReleaseExpiredReservations'), ...missedRuns('ExpirySweep') });
+      });
+
+      it('ReceiveStockWebhook: also reads the WMS webhook secret and may PutObject under wms/ in the raw archive', () => {
+        expect(grantsOf(roleOf('ReceiveStockWebhook').logicalId)).toEqual({
+          ...common('ReceiveStockWebhook'),
+          [secret('/Inventory/WmsWebhookSecret/Resource')]: SECRET_READ,
+          'dev/Intake/RawArchive/Resource/wms/*': ['s3:PutObject'],
+        });
+      });
+
+      it.each([
+        ['PollWarehouseStock', 'StockPoll'],
+        ['ReconcileInventory', 'Reconciliation'],
+      ])('%s: also reads the WMS API token and records its failed runs in its job\'s dead-letter queue', (id, job) => {
+        expect(grantsOf(roleOf(id).logicalId)).toEqual({ ...common(id), [secret('/Inventory/WmsApiToken/Resource')]: SECRET_READ, ...missedRuns(job) });
+      });
+
+      it('PushStorefrontStock: also reads the 14 Shopify Admin tokens and consumes the storefront-stock buffer', () => {
+        expect(brandSecrets('shopify-admin')).toHaveLength(BRANDS.length);
+        expect(grantsOf(roleOf('PushStorefrontStock').logicalId)).toEqual({
+          ...common('PushStorefrontStock'),
+          ...Object.fromEntries(brandSecrets('shopify-admin').map((token) => [token.path, SECRET_READ])),
+          'dev/Inventory/StorefrontStock/Buffer/Queue/Resource': QUEUE_CONSUME,
+        });
+      });
+
+      it('ReleaseCancelledOrders: also consumes the cancellations buffer', () => {
+        expect(grantsOf(roleOf('ReleaseCancelledOrders').logicalId)).toEqual({
+          ...common('ReleaseCancelledOrders'),
+          'dev/Inventory/Cancellations/Buffer/Queue/Resource': QUEUE_CONSUME,
+        });
+      });
+    });
+
+    describe.each([
+      ['StockPoll', 'PollWarehouseStock'],
+      ['Reconciliation', 'ReconcileInventory'],
+      ['ExpirySweep', 'ReleaseExpiredReservations'],
+    ])('the %s schedule\'s role', (job, fn) => {
+      const role = () => resourceAt<{ AssumeRolePolicyDocument: PolicyDocument & { Statement: { Principal?: unknown }[] } }>(synth, 'AWS::IAM::Role', `/Inventory/${job}/InvokeRole/Resource`);
+
+      it(`may only invoke ${fn} and record a missed run in its own queue`, () => {
+        const functionPath = `dev/Inventory/${fn}/Function/Resource`;
+        expect(grantsOf(role().logicalId)).toEqual({
+          [functionPath]: ['lambda:InvokeFunction'],
+          [`${functionPath}:*`]: ['lambda:InvokeFunction'],
+          [`dev/Inventory/${job}/MissedRuns/Resource`]: ['sqs:SendMessage'],
+        });
+      });
+
+      it('can be assumed only by EventBridge Scheduler, and only for this account', () => {
+        expect(role().properties.AssumeRolePolicyDocument.Statement).toEqual([
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ]);
       });
     });
   });

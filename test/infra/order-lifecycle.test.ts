@@ -2,10 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { referencedLogicalId, referencedType, resourcesOfType, synthStage } from '../helpers/synth-stage.ts';
+import { EVENT_SOURCES } from '../../lambdas/shared/events.ts';
+import { describeArn, referencedLogicalId, referencedType, resourcesOfType, synthStage } from '../helpers/synth-stage.ts';
 
 interface Catcher {
   readonly ErrorEquals: string[];
+  readonly Next: string;
+}
+interface Choice {
+  readonly Variable?: string;
+  readonly BooleanEquals?: boolean;
+  readonly StringEquals?: string;
   readonly Next: string;
 }
 interface Retrier {
@@ -16,10 +23,12 @@ interface Retrier {
 }
 interface State {
   readonly Type: string;
+  readonly Resource?: string;
+  readonly Parameters?: Record<string, unknown>;
   readonly Next?: string;
   readonly End?: boolean;
   readonly Default?: string;
-  readonly Choices?: { readonly Next: string }[];
+  readonly Choices?: Choice[];
   readonly Retry?: Retrier[];
   readonly Catch?: Catcher[];
   readonly Branches?: Machine[];
@@ -34,6 +43,7 @@ interface StateMachineProperties {
   readonly StateMachineType?: string;
   readonly DefinitionS3Location?: { readonly Key?: string };
   readonly DefinitionSubstitutions?: Record<string, unknown>;
+  readonly RoleArn?: unknown;
   readonly LoggingConfiguration?: { readonly Level?: string; readonly IncludeExecutionData?: boolean; readonly Destinations?: { CloudWatchLogsLogGroup?: { LogGroupArn?: unknown } }[] };
   readonly TracingConfiguration?: { readonly Enabled?: boolean };
 }
@@ -129,8 +139,123 @@ describe('order-lifecycle workflow', () => {
     expect(synth.orders.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(synth.config.logRetentionDays);
   });
 
+  it('has exactly the states of the lifecycle: claim, validate, reserve stock, then accept, reject, wait for stock or give the stock back', () => {
+    expect(definition.StartAt).toBe('Claim Order');
+    expect(Object.fromEntries(Object.entries(definition.States).map(([name, state]) => [name, state.Type]))).toEqual({
+      'Claim Order': 'Task',
+      'Order Not Claimable': 'Succeed',
+      'Validate Order': 'Task',
+      'Is Order Valid?': 'Choice',
+      'Reserve Stock': 'Task',
+      'Is Stock Reserved?': 'Choice',
+      'Reservation Already Settled': 'Succeed',
+      'Mark Order Awaiting Stock': 'Task',
+      'Order Awaiting Stock': 'Succeed',
+      'Mark Order Accepted': 'Task',
+      'Release Stock Of Cancelled Order': 'Task',
+      'Publish Order Accepted': 'Task',
+      'Order Accepted': 'Succeed',
+      'Mark Order Rejected': 'Task',
+      'Publish Order Rejected': 'Task',
+      'Order Rejected': 'Succeed',
+      'Record Failure': 'Task',
+      'Order Failed': 'Fail',
+      'Order Cancelled Before Acceptance': 'Succeed',
+    });
+    expect(machines(definition), 'no nested Parallel or Map machines').toHaveLength(1);
+  });
+
+  it('reserves stock only for a valid order, and rejects an invalid one', () => {
+    expect(definition.States['Validate Order']?.Next).toBe('Is Order Valid?');
+    expect(definition.States['Is Order Valid?']).toMatchObject({
+      Choices: [{ Variable: '$.validation.valid', BooleanEquals: true, Next: 'Reserve Stock' }],
+      Default: 'Mark Order Rejected',
+    });
+  });
+
+  it('accepts an order whose stock is reserved, records a shortfall as awaiting stock, and ends quietly when the reservation was already settled', () => {
+    expect(definition.States['Reserve Stock']?.Next).toBe('Is Stock Reserved?');
+    expect(definition.States['Is Stock Reserved?']).toMatchObject({
+      Choices: [
+        { Variable: '$.reservation.outcome.status', StringEquals: 'RESERVED', Next: 'Mark Order Accepted' },
+        { Variable: '$.reservation.outcome.status', StringEquals: 'SHORTFALL', Next: 'Mark Order Awaiting Stock' },
+      ],
+      Default: 'Reservation Already Settled',
+    });
+    expect(definition.States['Mark Order Awaiting Stock']?.Next).toBe('Order Awaiting Stock');
+    expect(definition.States['Mark Order Accepted']?.Next).toBe('Publish Order Accepted');
+  });
+
+  it('gives the stock back when a cancellation wins the race with acceptance (the compensation of Reserve Stock)', () => {
+    const conditionFailed = (name: string) => definition.States[name]?.Catch?.find((c) => c.ErrorEquals.includes('DynamoDB.ConditionalCheckFailedException'))?.Next;
+    expect(conditionFailed('Mark Order Accepted')).toBe('Release Stock Of Cancelled Order');
+    expect(definition.States['Release Stock Of Cancelled Order']?.Next).toBe('Order Cancelled Before Acceptance');
+    // Nothing was held for an order that is awaiting stock or rejected, so there is nothing to give back.
+    expect(conditionFailed('Mark Order Awaiting Stock')).toBe('Order Cancelled Before Acceptance');
+    expect(conditionFailed('Mark Order Rejected')).toBe('Order Cancelled Before Acceptance');
+  });
+
+  /** The functions the definition invokes: Task state → its `${…}` FunctionName placeholder. */
+  const lambdaTasks = Object.fromEntries(
+    tasks.filter(({ state }) => state.Resource === 'arn:aws:states:::lambda:invoke').map(({ name, state }) => [name, state.Parameters?.FunctionName]),
+  );
+
+  it('invokes exactly ValidateOrder, ReserveStock and ReleaseStock, each unqualified, through lambda:invoke', () => {
+    expect(lambdaTasks).toEqual({
+      'Validate Order': '${ValidateOrderFunctionArn}',
+      'Reserve Stock': '${ReserveStockFunctionArn}',
+      'Release Stock Of Cancelled Order': '${ReleaseStockFunctionArn}',
+    });
+    const substitutions = stateMachine?.properties.DefinitionSubstitutions ?? {};
+    expect(
+      Object.fromEntries(['ValidateOrderFunctionArn', 'ReserveStockFunctionArn', 'ReleaseStockFunctionArn'].map((key) => [key, describeArn(synth, 'orders', substitutions[key])])),
+    ).toEqual({
+      ValidateOrderFunctionArn: 'dev/Orders/ValidateOrder/Function/Resource',
+      ReserveStockFunctionArn: 'dev/Inventory/ReserveStock/Function/Resource',
+      ReleaseStockFunctionArn: 'dev/Inventory/ReleaseStock/Function/Resource',
+    });
+  });
+
+  it('may invoke exactly the functions it invokes: lambda:InvokeFunction on no other function', () => {
+    const roleId = referencedLogicalId(stateMachine?.properties.RoleArn);
+    const invocable = resourcesOfType<{ PolicyDocument: { Statement: { Effect: string; Action: string | string[]; Resource: unknown }[] }; Roles?: unknown[] }>(synth, 'AWS::IAM::Policy')
+      .filter((policy) => policy.stack === 'orders' && (policy.properties.Roles ?? []).some((role) => referencedLogicalId(role) === roleId))
+      .flatMap((policy) => policy.properties.PolicyDocument.Statement.map((statement) => ({ stack: policy.stack, statement })))
+      .filter(({ statement }) => statement.Effect === 'Allow' && [statement.Action].flat().includes('lambda:InvokeFunction'))
+      .flatMap(({ stack, statement }) => [statement.Resource].flat().map((resource) => describeArn(synth, stack, resource)));
+    const substitutions = stateMachine?.properties.DefinitionSubstitutions ?? {};
+    const invokedFunctions = Object.values(lambdaTasks).map((placeholder) => describeArn(synth, 'orders', substitutions[String(placeholder).slice('${'.length, -'}'.length)]));
+    // ValidateOrder through grantInvoke (versions and aliases too); the inventory steps on their exact ARNs.
+    expect(invocable.sort()).toEqual([...invokedFunctions, 'dev/Orders/ValidateOrder/Function/Resource:*'].sort());
+  });
+
+  it('publishes only Order Accepted and Order Rejected, as the orders source, on the bus', () => {
+    const published = tasks
+      .filter(({ state }) => state.Resource === 'arn:aws:states:::events:putEvents')
+      .flatMap(({ name, state }) => (state.Parameters?.Entries as { Source: string; DetailType: string; EventBusName: string }[]).map((entry) => ({ name, ...entry })));
+    expect(published).toEqual([
+      { name: 'Publish Order Accepted', EventBusName: '${EventBusName}', Source: '${OrdersEventSource}', DetailType: 'Order Accepted', Detail: expect.any(Object) },
+      { name: 'Publish Order Rejected', EventBusName: '${EventBusName}', Source: '${OrdersEventSource}', DetailType: 'Order Rejected', Detail: expect.any(Object) },
+    ]);
+    expect(stateMachine?.properties.DefinitionSubstitutions?.OrdersEventSource).toBe(EVENT_SOURCES.orders);
+    expect(describeArn(synth, 'orders', stateMachine?.properties.DefinitionSubstitutions?.EventBusName)).toBe('dev/Platform/Bus/Resource');
+  });
+
   it('finds the Task states to check', () => {
-    expect(tasks.map(({ name }) => name)).toContain('Validate Order');
+    expect(tasks.map(({ name }) => name).sort()).toEqual(
+      [
+        'Claim Order',
+        'Validate Order',
+        'Reserve Stock',
+        'Mark Order Awaiting Stock',
+        'Mark Order Accepted',
+        'Release Stock Of Cancelled Order',
+        'Publish Order Accepted',
+        'Mark Order Rejected',
+        'Publish Order Rejected',
+        'Record Failure',
+      ].sort(),
+    );
   });
 
   describe.each(tasks)('Task "$name"', ({ state, machine }) => {
