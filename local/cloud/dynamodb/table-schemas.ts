@@ -24,3 +24,9 @@ export const INVENTORY_TABLE_SCHEMA: TableProperties = {
     { IndexName: 'byWarehouse', KeySchema: [{ AttributeName: 'warehouseId', KeyType: 'HASH' }, { AttributeName: 'sku', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
   ],
 };
+
+/**
+ * Delivery-outcome counters per area (`AREA#…`/`STATS`) and one marker per order
+ * (`OUTCOME#…`/`MARKER`) that makes counting exactly-once; see lambdas/fulfilment/adapters/rto-stats-table.ts.
+ */
+export const RTO_STATS_TABLE_SCHEMA: TableProperties = { ...PK_SK, BillingMode: 'PAY_PER_REQUEST' };
