@@ -15,25 +15,27 @@ export interface Product {
   readonly price: number;
   readonly category: string;
   readonly substituteOnly?: boolean;
+  /** Packed shipping weight of one unit; routing assumes a default when absent (lib/config/routing.ts). */
+  readonly weightGrams?: number;
 }
 
 export const PRODUCTS: Readonly<Record<BrandConfig['country'], readonly Product[]>> = {
   IN: [
-    { sku: 'ST-KURTA-IND-M', title: 'Indigo block-print kurta (M)', price: 1899, category: 'apparel' },
-    { sku: 'ST-DUPATTA-SLK', title: 'Banarasi silk dupatta', price: 2499, category: 'apparel' },
-    { sku: 'ST-JUTTI-38', title: 'Embroidered jutti (38)', price: 1299, category: 'footwear' },
+    { sku: 'ST-KURTA-IND-M', title: 'Indigo block-print kurta (M)', price: 1899, category: 'apparel', weightGrams: 350 },
+    { sku: 'ST-DUPATTA-SLK', title: 'Banarasi silk dupatta', price: 2499, category: 'apparel', weightGrams: 250 },
+    { sku: 'ST-JUTTI-38', title: 'Embroidered jutti (38)', price: 1299, category: 'footwear', weightGrams: 650 },
     // Above ₹2,500 a piece, so it pays 18 % GST where the others pay 5 %.
-    { sku: 'ST-SAREE-CHND', title: 'Chanderi silk saree', price: 5499, category: 'apparel' },
+    { sku: 'ST-SAREE-CHND', title: 'Chanderi silk saree', price: 5499, category: 'apparel', weightGrams: 800 },
   ],
   ID: [
-    { sku: 'KG-SERUM-30ML', title: 'Kopi brightening serum 30 ml', price: 189000, category: 'serum' },
-    { sku: 'KG-SCRUB-100G', title: 'Coffee body scrub 100 g', price: 99000, category: 'body-scrub' },
-    { sku: 'KG-SERUM-2X15ML', title: 'Kopi brightening serum 2 × 15 ml', price: 189000, category: 'serum', substituteOnly: true },
-    { sku: 'KG-SCRUB-2X50G', title: 'Coffee body scrub 2 × 50 g', price: 99000, category: 'body-scrub', substituteOnly: true },
+    { sku: 'KG-SERUM-30ML', title: 'Kopi brightening serum 30 ml', price: 189000, category: 'serum', weightGrams: 120 },
+    { sku: 'KG-SCRUB-100G', title: 'Coffee body scrub 100 g', price: 99000, category: 'body-scrub', weightGrams: 180 },
+    { sku: 'KG-SERUM-2X15ML', title: 'Kopi brightening serum 2 × 15 ml', price: 189000, category: 'serum', substituteOnly: true, weightGrams: 140 },
+    { sku: 'KG-SCRUB-2X50G', title: 'Coffee body scrub 2 × 50 g', price: 99000, category: 'body-scrub', substituteOnly: true, weightGrams: 200 },
   ],
   MY: [
-    { sku: 'RL-CUSHION-BTK', title: 'Batik cushion cover', price: 69, category: 'soft-furnishing' },
-    { sku: 'RL-RATTAN-LAMP', title: 'Rattan pendant lamp', price: 289, category: 'lighting' },
+    { sku: 'RL-CUSHION-BTK', title: 'Batik cushion cover', price: 69, category: 'soft-furnishing', weightGrams: 300 },
+    { sku: 'RL-RATTAN-LAMP', title: 'Rattan pendant lamp', price: 289, category: 'lighting', weightGrams: 1800 },
   ],
 };
 
