@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BRANDS, brandSecretName } from '../lib/config/brands.ts';
 import { productsOf } from '../lib/config/catalog.ts';
 import { STOREFRONTS } from '../lib/config/storefronts.ts';
 import { WAREHOUSES } from '../lib/config/warehouses.ts';
+import { rtoStatsTableName } from '../lib/constructs/data-table.ts';
 import { inventoryScheduleName } from '../lib/stacks/inventory-stack.ts';
+import { seedRtoStats } from './seed/rto-history.ts';
 import { LocalCloud, type LocalCloudOptions } from './cloud/cloud.ts';
+import { LOCAL_REGION } from './cloud/contracts.ts';
 import { ShopifyAdminSimulator } from './simulators/shopify/admin-api.ts';
 import { WmsSimulator } from './simulators/wms/wms-simulator.ts';
 
@@ -13,6 +17,8 @@ export interface LocalSystemOptions extends LocalCloudOptions {
   readonly stockPerSku?: number;
   /** Shopify plan of every demo store, which sets the Admin API rate limit. @default 'plus' */
   readonly shopifyPlan?: 'standard' | 'advanced' | 'plus';
+  /** Past Indian orders in the synthetic delivery history that seeds RTO risk. @default 200,000 */
+  readonly rtoHistoryOrders?: number;
 }
 
 /**
@@ -71,6 +77,13 @@ export class LocalSystem {
       for (const warehouse of WAREHOUSES) {
         wms.setStockMany(warehouse.id, productsOf(warehouse.country).map((product) => ({ sku: product.sku, onHand: options.stockPerSku ?? 500 })));
         if (warehouse.stockSync === 'webhooks') wms.subscribe(warehouse.id, `${cloud.apiUrl}/webhooks/wms/${warehouse.id}`);
+      }
+      // Routing reads RTO risk per pincode; a deployment learns it from deliveries, the demo starts from a synthetic history.
+      const dynamo = new DynamoDBClient({ endpoint: cloud.dynamoDbEndpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      try {
+        await seedRtoStats(dynamo, rtoStatsTableName(stage), { orders: options.rtoHistoryOrders ?? 200_000 });
+      } finally {
+        dynamo.destroy();
       }
       await cloud.runSchedule(inventoryScheduleName(stage, 'reconciliation'));
       await cloud.idle();

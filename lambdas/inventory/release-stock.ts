@@ -19,7 +19,7 @@ const InputSchema = z.object({
 
 /**
  * Task "Release Stock" of the order-lifecycle state machine (lambda:invoke): the compensation of
- * Reserve Stock. Input `{ brand, orderId, reason, correlationId }`; output `{ released }`.
+ * Reserve And Route. Input `{ brand, orderId, reason, correlationId }`; output `{ released }`.
  * Releasing twice, or when nothing was held, is a no-op.
  */
 export async function handler(event: unknown): Promise<{ released: boolean }> {

@@ -124,7 +124,8 @@ async function applyRecord(record: SQSRecord): Promise<void> {
     case 'Inventory Reserved':
     case 'Inventory Shortfall':
     case 'Inventory Released':
-    case 'Item Substituted': {
+    case 'Item Substituted':
+    case 'Fulfillment Routed': {
       const { brand, orderId, occurredAt, version: _version, correlationId: _correlationId, ...summary } = parseDetail(detailType, envelope.detail);
       await orders.recordTimeline(brand, orderId, { detailType, occurredAt, eventId: envelope.id, summary });
       return;

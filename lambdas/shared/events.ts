@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CanonicalOrderSchema } from './canonical-order.ts';
 import { EnvelopeFieldsSchema } from './event-envelope.ts';
 import {
+  FulfillmentRoutedSchema,
   InventoryDriftDetectedSchema,
   InventoryReleasedSchema,
   InventoryReservedSchema,
@@ -77,6 +78,7 @@ export const EVENT_CATALOG = {
   'Inventory Shortfall': { sources: [EVENT_SOURCES.inventory], schema: InventoryShortfallSchema },
   'Inventory Released': { sources: [EVENT_SOURCES.inventory], schema: InventoryReleasedSchema },
   'Item Substituted': { sources: [EVENT_SOURCES.inventory], schema: ItemSubstitutedSchema },
+  'Fulfillment Routed': { sources: [EVENT_SOURCES.inventory], schema: FulfillmentRoutedSchema },
 } as const;
 
 export type DetailType = keyof typeof EVENT_CATALOG;

@@ -60,21 +60,22 @@ export type SubstitutionMade = z.infer<typeof SubstitutionSchema>;
 const ModeSchema = z.enum(['shadow', 'live']);
 
 /**
- * Every line of the order is held at one warehouse (all or nothing). In `shadow` mode nothing was
- * written: the event says what would have been held.
- * @example { "brand": "kopi-glow", "orderId": "5801…", "occurredAt": "…", "version": 1, "correlationId": "…", "mode": "live", "warehouseId": "ID-JKT-01", "lines": [{ "sku": "KG-SERUM-30ML", "warehouseId": "ID-JKT-01", "quantity": 1 }], "substitutions": [] }
+ * Every line of the order is held (all or nothing), at the warehouses routing chose. In `shadow`
+ * mode nothing was written: the event says what would have been held.
+ * @example { "brand": "kopi-glow", "orderId": "5801…", "occurredAt": "…", "version": 1, "correlationId": "…", "mode": "live", "warehouseIds": ["ID-JKT-01"], "lines": [{ "sku": "KG-SERUM-30ML", "warehouseId": "ID-JKT-01", "quantity": 1 }], "substitutions": [] }
  */
 export const InventoryReservedSchema = EnvelopeFieldsSchema.extend({
   mode: ModeSchema,
-  warehouseId: z.string().min(1),
+  /** One per shipment: routing may split an order that no single warehouse can fill. */
+  warehouseIds: z.array(z.string().min(1)).min(1),
   lines: z.array(ReservedLineSchema).min(1),
   substitutions: z.array(SubstitutionSchema),
 });
 export type InventoryReserved = z.infer<typeof InventoryReservedSchema>;
 
 /**
- * No warehouse the brand ships from can fill the whole order, even with approved substitutes.
- * `short` lists, per SKU, what was asked and the most any one warehouse could give.
+ * The brand's warehouses cannot fill the order, together or alone, even with approved
+ * substitutes. `short` lists, per SKU, what was asked and what all of them hold.
  */
 export const InventoryShortfallSchema = EnvelopeFieldsSchema.extend({
   mode: ModeSchema,
@@ -97,7 +98,30 @@ export type InventoryReleased = z.infer<typeof InventoryReleasedSchema>;
  */
 export const ItemSubstitutedSchema = EnvelopeFieldsSchema.extend({
   mode: ModeSchema,
-  warehouseId: z.string().min(1),
   substitution: SubstitutionSchema,
 });
 export type ItemSubstituted = z.infer<typeof ItemSubstitutedSchema>;
+
+const RoutedShipmentSchema = z.object({
+  warehouseId: z.string().min(1),
+  lines: z.array(z.object({ sku: z.string().min(1), quantity: z.number().int().positive() })).min(1),
+  /** Local date at the warehouse by which the parcel should arrive, YYYY-MM-DD. */
+  promisedDeliveryDate: z.iso.date(),
+  etaDays: z.number().int().nonnegative(),
+  costMinor: z.number().int().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  zone: z.string().min(1),
+});
+
+/**
+ * Where the order ships from and why: one warehouse, or the split with the fewest shipments,
+ * chosen by cost, speed, stock health and RTO risk with the brand's weights.
+ * @example { "brand": "saffron-threads", "orderId": "…", "occurredAt": "…", "version": 1, "correlationId": "…", "mode": "live", "kind": "single", "shipments": [{ "warehouseId": "IN-BLR-01", "lines": [{ "sku": "ST-KURTA-IND-M", "quantity": 1 }], "promisedDeliveryDate": "2026-12-04", "etaDays": 2, "costMinor": 15200, "currency": "INR", "zone": "within-state" }], "reasons": ["IN-BLR-01: ₹105 shipping …"] }
+ */
+export const FulfillmentRoutedSchema = EnvelopeFieldsSchema.extend({
+  mode: ModeSchema,
+  kind: z.enum(['single', 'split']),
+  shipments: z.array(RoutedShipmentSchema).min(1),
+  reasons: z.array(z.string()),
+});
+export type FulfillmentRouted = z.infer<typeof FulfillmentRoutedSchema>;

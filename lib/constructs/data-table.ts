@@ -45,3 +45,4 @@ export class DataTable extends Construct {
 export const configTableName = (environment: string) => `order-automation-${environment}-config`;
 export const ordersTableName = (environment: string) => `order-automation-${environment}-orders`;
 export const inventoryTableName = (environment: string) => `order-automation-${environment}-inventory`;
+export const rtoStatsTableName = (environment: string) => `order-automation-${environment}-rto-stats`;

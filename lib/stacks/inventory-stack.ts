@@ -29,6 +29,8 @@ export interface InventoryStackProps extends StackProps {
   readonly eventSource: string;
   /** Must equal EVENT_SOURCES.intake: cancellations come from intake. */
   readonly intakeEventSource: string;
+  /** Delivery outcomes per area, which Reserve And Route reads for RTO risk. */
+  readonly rtoStatsTable: dynamodb.ITable;
 }
 
 /** Physical names of the inventory schedules, shared with the local system and ops tools. */
@@ -107,10 +109,11 @@ export class InventoryStack extends Stack {
       return created;
     };
 
-    this.reserveStock = fn('ReserveStock', 'lambdas/inventory/reserve-stock.ts', 'Order lifecycle step: chooses a warehouse that can fill the order and holds its stock, all lines or none', {
-      environment: { RESERVATION_HOLD_MINUTES: String(config.reservationHoldMinutes) },
+    this.reserveStock = fn('ReserveStock', 'lambdas/inventory/reserve-stock.ts', 'Order lifecycle step: routes the order (cost, speed, stock health, RTO risk) and holds its stock, all lines or none', {
+      environment: { RESERVATION_HOLD_MINUTES: String(config.reservationHoldMinutes), RTO_STATS_TABLE_NAME: props.rtoStatsTable.tableName },
       timeout: Duration.seconds(20),
     });
+    props.rtoStatsTable.grantReadData(this.reserveStock.role);
     this.releaseStock = fn('ReleaseStock', 'lambdas/inventory/release-stock.ts', 'Order lifecycle compensation: gives an order\'s held stock back');
 
     // Stock from the warehouses: signed webhooks, a one-minute poll, a 15-minute reconciliation.

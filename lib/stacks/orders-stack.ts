@@ -48,6 +48,7 @@ const APPLIED_EVENTS = [
   'Inventory Shortfall',
   'Item Substituted',
   'Inventory Released',
+  'Fulfillment Routed',
 ];
 
 /**

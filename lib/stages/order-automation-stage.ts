@@ -2,6 +2,7 @@ import { Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BRANDS } from '../config/brands.ts';
 import type { EnvironmentConfig } from '../config/environments.ts';
+import { FulfilmentStack } from '../stacks/fulfilment-stack.ts';
 import { IntakeStack } from '../stacks/intake-stack.ts';
 import { InventoryStack } from '../stacks/inventory-stack.ts';
 import { OrdersStack } from '../stacks/orders-stack.ts';
@@ -16,6 +17,7 @@ export interface OrderAutomationStageProps extends StageProps {
 export class OrderAutomationStage extends Stage {
   public readonly platform: PlatformStack;
   public readonly intake: IntakeStack;
+  public readonly fulfilment: FulfilmentStack;
   public readonly inventory: InventoryStack;
   public readonly orders: OrdersStack;
 
@@ -30,8 +32,10 @@ export class OrderAutomationStage extends Stage {
       eventSource: EVENT_SOURCES.intake,
       description: 'Storefront and payment webhooks, raw archive',
     });
+    this.fulfilment = new FulfilmentStack(this, 'Fulfilment', { config, description: 'Delivery outcomes for routing (RTO risk); ERP, WMS and tracking to come' });
     this.inventory = new InventoryStack(this, 'Inventory', {
       config,
+      rtoStatsTable: this.fulfilment.rtoStatsTable,
       bus: this.platform.bus,
       brands: BRANDS,
       api: this.intake.api,

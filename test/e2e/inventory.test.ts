@@ -94,7 +94,7 @@ describe('an order reserves its stock', () => {
     expect(await inventory.stock('KG-SERUM-30ML', reservation.warehouseId)).toMatchObject({ onHand: START, reserved: unitsOf(order) });
     for (const brand of ID_BRANDS) expect(storefrontShows(brand, 'KG-SERUM-30ML', reservation.warehouseId)).toBe(START - SAFETY - unitsOf(order));
     const [reserved] = archived('Inventory Reserved', (detail) => detail.orderId === String(order.id));
-    expect(parseDetail('Inventory Reserved', reserved?.detail)).toMatchObject({ brand: 'kopi-glow', mode: 'live', warehouseId: reservation.warehouseId });
+    expect(parseDetail('Inventory Reserved', reserved?.detail)).toMatchObject({ brand: 'kopi-glow', mode: 'live', warehouseIds: [reservation.warehouseId] });
 
     // What ops see with `npm run ops -- stock <sku>` and `reservation <brand> <orderId>`.
     const ops = { environment: 'dev', client: dynamo };
@@ -127,7 +127,7 @@ describe('a shadow-mode brand', () => {
     expect(await inventory.reservation(`monsoon-kids#${order.id}`)).toBeUndefined();
     expect(await inventory.stock('ST-DUPATTA-SLK', warehouseId)).toMatchObject({ reserved: 0, available: START - SAFETY });
     const [reserved] = archived('Inventory Reserved', (detail) => detail.orderId === String(order.id));
-    expect(parseDetail('Inventory Reserved', reserved?.detail)).toMatchObject({ mode: 'shadow', warehouseId });
+    expect(parseDetail('Inventory Reserved', reserved?.detail)).toMatchObject({ mode: 'shadow', warehouseIds: [warehouseId] });
   });
 });
 

@@ -7,7 +7,7 @@ import { afterAll } from 'vitest';
 import { loadEnvironments, type EnvironmentConfig, type EnvironmentName } from '../../lib/config/environments.ts';
 import { OrderAutomationStage } from '../../lib/stages/order-automation-stage.ts';
 
-export type StackName = 'platform' | 'intake' | 'inventory' | 'orders';
+export type StackName = 'platform' | 'intake' | 'fulfilment' | 'inventory' | 'orders';
 
 /** The templates of one environment's stacks, as CloudFormation would receive them. */
 export interface SynthesizedStage {
@@ -15,6 +15,7 @@ export interface SynthesizedStage {
   readonly stage: OrderAutomationStage;
   readonly platform: Template;
   readonly intake: Template;
+  readonly fulfilment: Template;
   readonly inventory: Template;
   readonly orders: Template;
   /** Every stack of the stage, for checks that must hold across all of them. */
@@ -76,6 +77,7 @@ export function synthStage(name: EnvironmentName = 'dev'): SynthesizedStage {
 
   const platform = Template.fromStack(stage.platform);
   const intake = Template.fromStack(stage.intake);
+  const fulfilment = Template.fromStack(stage.fulfilment);
   const inventory = Template.fromStack(stage.inventory);
   const orders = Template.fromStack(stage.orders);
   const result: SynthesizedStage = {
@@ -83,11 +85,13 @@ export function synthStage(name: EnvironmentName = 'dev'): SynthesizedStage {
     stage,
     platform,
     intake,
+    fulfilment,
     inventory,
     orders,
     stacks: [
       { name: 'platform', template: platform },
       { name: 'intake', template: intake },
+      { name: 'fulfilment', template: fulfilment },
       { name: 'inventory', template: inventory },
       { name: 'orders', template: orders },
     ],

@@ -9,7 +9,7 @@ import {
   type FoundResource,
   type SynthesizedStage,
 } from '../helpers/synth-stage.ts';
-import { INVENTORY_TABLE_SCHEMA } from '../../local/cloud/dynamodb/table-schemas.ts';
+import { INVENTORY_TABLE_SCHEMA, RTO_STATS_TABLE_SCHEMA } from '../../local/cloud/dynamodb/table-schemas.ts';
 
 interface QueueProperties {
   readonly SqsManagedSseEnabled?: boolean;
@@ -54,8 +54,9 @@ const tableAt = (synth: SynthesizedStage, pathSuffix: string) => resourceAt<Tabl
 const resourceOf = (found: FoundResource<unknown>) => (found.template.toJSON().Resources as Record<string, Record<string, unknown>>)[found.logicalId] ?? {};
 
 describe('DynamoDB tables', () => {
-  it('finds the config, idempotency, inventory and orders tables, one per stack, and no other', () => {
+  it('finds the config, idempotency, RTO statistics, inventory and orders tables, one per stack, and no other', () => {
     expect(resourcesOfType(dev, 'AWS::DynamoDB::Table').map((table) => table.path).sort()).toEqual([
+      'dev/Fulfilment/RtoStats/Table/Resource',
       'dev/Intake/Idempotency/Table/Resource',
       'dev/Inventory/Inventory/Table/Resource',
       'dev/Orders/Orders/Table/Resource',
@@ -63,6 +64,7 @@ describe('DynamoDB tables', () => {
     ]);
     dev.platform.resourceCountIs('AWS::DynamoDB::Table', 1);
     dev.intake.resourceCountIs('AWS::DynamoDB::Table', 1);
+    dev.fulfilment.resourceCountIs('AWS::DynamoDB::Table', 1);
     dev.inventory.resourceCountIs('AWS::DynamoDB::Table', 1);
     dev.orders.resourceCountIs('AWS::DynamoDB::Table', 1);
   });
@@ -83,6 +85,15 @@ describe('DynamoDB tables', () => {
     expect(tableAt(synth, '/Platform/Config/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-config`, ...key });
     expect(tableAt(synth, '/Orders/Orders/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-orders`, ...key });
     expect(tableAt(synth, '/Inventory/Inventory/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-inventory`, ...key });
+    // The local system seeds it by name, and ops read it by name.
+    expect(tableAt(synth, '/Fulfilment/RtoStats/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-rto-stats`, ...key });
+  });
+
+  it('the RTO statistics table has the layout of RTO_STATS_TABLE_SCHEMA, which its DynamoDB Local suite creates', () => {
+    const { properties } = tableAt(dev, '/Fulfilment/RtoStats/Table/Resource');
+    expect(properties.KeySchema).toEqual(RTO_STATS_TABLE_SCHEMA.KeySchema);
+    expect(properties.AttributeDefinitions).toEqual(RTO_STATS_TABLE_SCHEMA.AttributeDefinitions);
+    expect(properties.GlobalSecondaryIndexes).toBeUndefined();
   });
 
   it('the inventory table has exactly two indexes: sparse byExpiry (expiryStatus/expiresAt, keys only) and byWarehouse (warehouseId/sku, all attributes)', () => {

@@ -46,6 +46,7 @@ describe('event delivery from the bus', () => {
         'Inventory Shortfall',
         'Item Substituted',
         'Inventory Released',
+        'Fulfillment Routed',
       ],
     });
     // The consumer applies every order event of the catalog: one the rule missed would never reach the orders table.

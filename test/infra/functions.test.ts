@@ -217,7 +217,7 @@ describe('Lambda functions', () => {
     });
 
     it('configures Powertools with its bounded context and the shared metrics namespace', () => {
-      const serviceName: Record<StackName, string> = { platform: 'platform', intake: 'intake', inventory: 'inventory', orders: 'orders' };
+      const serviceName: Record<StackName, string> = { platform: 'platform', intake: 'intake', fulfilment: 'fulfilment', inventory: 'inventory', orders: 'orders' };
       expect(properties.Environment?.Variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: serviceName[stack],
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -327,8 +327,16 @@ describe('least privilege', () => {
       /** A scheduled job's function sends its own failed runs to its job's dead-letter queue (Lambda's async DLQ). */
       const missedRuns = (job: string) => ({ [`dev/Inventory/${job}/MissedRuns/Resource`]: ['sqs:SendMessage'] });
 
-      it.each(['ReserveStock', 'ReleaseStock'])('%s: only the inventory table and publishing as the inventory source', (id) => {
-        expect(grantsOf(roleOf(id).logicalId)).toEqual(common(id));
+      it('ReleaseStock: only the inventory table and publishing as the inventory source', () => {
+        expect(grantsOf(roleOf('ReleaseStock').logicalId)).toEqual(common('ReleaseStock'));
+      });
+
+      it('ReserveStock (Reserve And Route): also reads the RTO statistics, never writes them', () => {
+        expect(grantsOf(roleOf('ReserveStock').logicalId)).toEqual({
+          ...common('ReserveStock'),
+          // The table has no index, so no index grant either.
+          'dev/Fulfilment/RtoStats/Table/Resource': DYNAMODB_READ,
+        });
       });
 
       it('ReleaseExpiredReservations: also records its failed runs in the expiry sweep\'s dead-letter queue', () => {

@@ -146,7 +146,7 @@ describe('order-lifecycle workflow', () => {
       'Order Not Claimable': 'Succeed',
       'Validate Order': 'Task',
       'Is Order Valid?': 'Choice',
-      'Reserve Stock': 'Task',
+      'Reserve And Route': 'Task',
       'Is Stock Reserved?': 'Choice',
       'Reservation Already Settled': 'Succeed',
       'Mark Order Awaiting Stock': 'Task',
@@ -168,13 +168,13 @@ describe('order-lifecycle workflow', () => {
   it('reserves stock only for a valid order, and rejects an invalid one', () => {
     expect(definition.States['Validate Order']?.Next).toBe('Is Order Valid?');
     expect(definition.States['Is Order Valid?']).toMatchObject({
-      Choices: [{ Variable: '$.validation.valid', BooleanEquals: true, Next: 'Reserve Stock' }],
+      Choices: [{ Variable: '$.validation.valid', BooleanEquals: true, Next: 'Reserve And Route' }],
       Default: 'Mark Order Rejected',
     });
   });
 
   it('accepts an order whose stock is reserved, records a shortfall as awaiting stock, and ends quietly when the reservation was already settled', () => {
-    expect(definition.States['Reserve Stock']?.Next).toBe('Is Stock Reserved?');
+    expect(definition.States['Reserve And Route']?.Next).toBe('Is Stock Reserved?');
     expect(definition.States['Is Stock Reserved?']).toMatchObject({
       Choices: [
         { Variable: '$.reservation.outcome.status', StringEquals: 'RESERVED', Next: 'Mark Order Accepted' },
@@ -186,7 +186,7 @@ describe('order-lifecycle workflow', () => {
     expect(definition.States['Mark Order Accepted']?.Next).toBe('Publish Order Accepted');
   });
 
-  it('gives the stock back when a cancellation wins the race with acceptance (the compensation of Reserve Stock)', () => {
+  it('gives the stock back when a cancellation wins the race with acceptance (the compensation of Reserve And Route)', () => {
     const conditionFailed = (name: string) => definition.States[name]?.Catch?.find((c) => c.ErrorEquals.includes('DynamoDB.ConditionalCheckFailedException'))?.Next;
     expect(conditionFailed('Mark Order Accepted')).toBe('Release Stock Of Cancelled Order');
     expect(definition.States['Release Stock Of Cancelled Order']?.Next).toBe('Order Cancelled Before Acceptance');
@@ -203,7 +203,7 @@ describe('order-lifecycle workflow', () => {
   it('invokes exactly ValidateOrder, ReserveStock and ReleaseStock, each unqualified, through lambda:invoke', () => {
     expect(lambdaTasks).toEqual({
       'Validate Order': '${ValidateOrderFunctionArn}',
-      'Reserve Stock': '${ReserveStockFunctionArn}',
+      'Reserve And Route': '${ReserveStockFunctionArn}',
       'Release Stock Of Cancelled Order': '${ReleaseStockFunctionArn}',
     });
     const substitutions = stateMachine?.properties.DefinitionSubstitutions ?? {};
@@ -246,7 +246,7 @@ describe('order-lifecycle workflow', () => {
       [
         'Claim Order',
         'Validate Order',
-        'Reserve Stock',
+        'Reserve And Route',
         'Mark Order Awaiting Stock',
         'Mark Order Accepted',
         'Release Stock Of Cancelled Order',
