@@ -16,7 +16,8 @@ export interface OrderOutcome {
   readonly httpStatus: number;
 }
 
-const FINAL_STATUSES = new Set(['ACCEPTED', 'REJECTED', 'FAILED', 'HANDED_TO_LEGACY', 'CANCELLED']);
+/** Where an order stops moving today: shadow orders end Accepted, live ones once the ERP and WMS have them. */
+const FINAL_STATUSES = new Set(['SUBMITTED', 'REJECTED', 'FAILED', 'HANDED_TO_LEGACY', 'CANCELLED', 'AWAITING_STOCK']);
 const DEMO_CONCURRENCY = 4;
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -31,11 +32,18 @@ export async function shopifySecretFor(cloud: LocalCloud, brand: string): Promis
 
 /**
  * Where a demo order must end: intake rejects a mistyped PIN whatever the mode; otherwise a
- * legacy-mode brand hands it to the legacy process and the others run the flow.
+ * legacy-mode brand hands it to the legacy process, a shadow-mode one is accepted without any
+ * external effect, and a live one is submitted to the ERP and the WMS.
  */
 export function expectedStatusOf(order: DemoOrder, brand: BrandConfig): string {
   if (order.expectedStatus === 'REJECTED') return 'REJECTED';
-  return brand.defaultMode === 'legacy' ? 'HANDED_TO_LEGACY' : 'ACCEPTED';
+  if (brand.defaultMode === 'legacy') return 'HANDED_TO_LEGACY';
+  return brand.defaultMode === 'shadow' ? 'ACCEPTED' : 'SUBMITTED';
+}
+
+/** Statuses an order passes through; a shadow order stops at ACCEPTED, so that is final only for shadow brands. */
+function isFinal(status: string, expected: string): boolean {
+  return FINAL_STATUSES.has(status) || (expected === 'ACCEPTED' && status === 'ACCEPTED');
 }
 
 /** The order's status in the orders table, or undefined while it is not recorded yet. */
@@ -84,8 +92,9 @@ export async function runDemo(cloud: LocalCloud, count: number, timeoutMs = 120_
       const orderId = String(order.payload.id);
       if (outcomes.has(orderId)) continue;
       const status = httpStatus === 200 ? await orderStatus(cloud, client, order.brand.id, orderId) : `HTTP ${httpStatus}`;
-      if (status && (FINAL_STATUSES.has(status) || httpStatus !== 200)) {
-        outcomes.set(orderId, { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: expectedStatusOf(order, findBrand(order.brand.id)!), status, httpStatus });
+      const expectedStatus = expectedStatusOf(order, findBrand(order.brand.id)!);
+      if (status && (isFinal(status, expectedStatus) || httpStatus !== 200)) {
+        outcomes.set(orderId, { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus, status, httpStatus });
       }
     }
     if (outcomes.size < sent.length) await new Promise((resolve) => setTimeout(resolve, 200));

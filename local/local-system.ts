@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BRANDS, brandSecretName } from '../lib/config/brands.ts';
+import { erpCustomerNumberFor } from '../lib/config/fulfilment.ts';
 import { productsOf } from '../lib/config/catalog.ts';
 import { STOREFRONTS } from '../lib/config/storefronts.ts';
 import { WAREHOUSES } from '../lib/config/warehouses.ts';
@@ -9,6 +10,8 @@ import { inventoryScheduleName } from '../lib/stacks/inventory-stack.ts';
 import { seedRtoStats } from './seed/rto-history.ts';
 import { LocalCloud, type LocalCloudOptions } from './cloud/cloud.ts';
 import { LOCAL_REGION } from './cloud/contracts.ts';
+import { BusinessCentralSimulator } from './simulators/erp/business-central-simulator.ts';
+import { ShipBobSimulator } from './simulators/fulfilment-wms/shipbob-simulator.ts';
 import { ShopifyAdminSimulator } from './simulators/shopify/admin-api.ts';
 import { WmsSimulator } from './simulators/wms/wms-simulator.ts';
 
@@ -19,6 +22,8 @@ export interface LocalSystemOptions extends LocalCloudOptions {
   readonly shopifyPlan?: 'standard' | 'advanced' | 'plus';
   /** Past Indian orders in the synthetic delivery history that seeds RTO risk. @default 200,000 */
   readonly rtoHistoryOrders?: number;
+  /** Answer time of the simulated ERP and WMS order APIs. @default 20–60 ms */
+  readonly fulfilmentLatencyMs?: { readonly min: number; readonly max: number };
 }
 
 /**
@@ -35,6 +40,8 @@ export class LocalSystem {
     readonly cloud: LocalCloud,
     readonly wms: WmsSimulator,
     readonly shopify: ShopifyAdminSimulator,
+    readonly erp: BusinessCentralSimulator,
+    readonly wmsShipments: ShipBobSimulator,
   ) {}
 
   static async start(options: LocalSystemOptions): Promise<LocalSystem> {
@@ -52,6 +59,11 @@ export class LocalSystem {
       })),
     });
     const wms = await WmsSimulator.start({ apiToken: wmsApiToken, webhookSecret: wmsWebhookSecret, warehouses: WAREHOUSES.map((warehouse) => ({ id: warehouse.id })) });
+    const erpToken = issued();
+    const wmsShipmentsToken = issued();
+    const erp = await BusinessCentralSimulator.start({ accessToken: erpToken, customers: BRANDS.map((brand) => erpCustomerNumberFor(brand)), latencyMs: options.fulfilmentLatencyMs });
+    const wmsShipments = await ShipBobSimulator.start({ accessToken: wmsShipmentsToken, latencyMs: options.fulfilmentLatencyMs });
+    const simulators = [wms, shopify, erp, wmsShipments];
     let cloud: LocalCloud;
     try {
       cloud = await LocalCloud.boot({
@@ -60,19 +72,24 @@ export class LocalSystem {
           ...options.functionEnvironment,
           WMS_BASE_URL: wms.url,
           SHOPIFY_ADMIN_URL_TEMPLATE: `${shopify.url}/shops/{shop}/admin/api/2025-07/graphql.json`,
+          ERP_BASE_URL: erp.url,
+          ERP_COMPANY_ID: erp.companyId,
+          WMS_SHIPMENTS_BASE_URL: wmsShipments.url,
         },
       });
     } catch (error) {
-      await Promise.all([wms.stop(), shopify.stop()]);
+      await Promise.all(simulators.map((simulator) => simulator.stop()));
       throw error;
     }
     // Whoever holds only the cloud still stops everything.
-    cloud.onStop(() => Promise.all([wms.stop(), shopify.stop()]).then(() => undefined));
-    const system = new LocalSystem(cloud, wms, shopify);
+    cloud.onStop(() => Promise.all(simulators.map((simulator) => simulator.stop())).then(() => undefined));
+    const system = new LocalSystem(cloud, wms, shopify, erp, wmsShipments);
     try {
       const stage = options.stage ?? 'dev';
       cloud.secrets.createSecret(`order-automation/${stage}/wms/api-token`, wmsApiToken);
       cloud.secrets.createSecret(`order-automation/${stage}/wms/webhook-secret`, wmsWebhookSecret);
+      cloud.secrets.createSecret(`order-automation/${stage}/erp/access-token`, erpToken);
+      cloud.secrets.createSecret(`order-automation/${stage}/wms-shipments/access-token`, wmsShipmentsToken);
       for (const brand of BRANDS) cloud.secrets.createSecret(brandSecretName(stage, 'shopify-admin', brand.id), shopTokens.get(brand.id)!);
       for (const warehouse of WAREHOUSES) {
         wms.setStockMany(warehouse.id, productsOf(warehouse.country).map((product) => ({ sku: product.sku, onHand: options.stockPerSku ?? 500 })));

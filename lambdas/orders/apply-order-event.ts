@@ -125,7 +125,8 @@ async function applyRecord(record: SQSRecord): Promise<void> {
     case 'Inventory Shortfall':
     case 'Inventory Released':
     case 'Item Substituted':
-    case 'Fulfillment Routed': {
+    case 'Fulfillment Routed':
+    case 'Order Submitted': {
       const { brand, orderId, occurredAt, version: _version, correlationId: _correlationId, ...summary } = parseDetail(detailType, envelope.detail);
       await orders.recordTimeline(brand, orderId, { detailType, occurredAt, eventId: envelope.id, summary });
       return;

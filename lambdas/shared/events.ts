@@ -63,12 +63,24 @@ export const OrderRejectedSchema = EnvelopeFieldsSchema.extend({
 });
 export type OrderRejected = z.infer<typeof OrderRejectedSchema>;
 
+/**
+ * The order is in the ERP and every shipment is in the WMS: the hand-off is done.
+ * @example { "brand": "saffron-threads", "orderId": "5801…", "occurredAt": "…", "version": 3, "correlationId": "…", "erpOrderId": "9f1c…", "erpOrderNumber": "SO-1042", "shipments": [{ "warehouseId": "IN-BLR-01", "shipmentId": "700123" }] }
+ */
+export const OrderSubmittedSchema = EnvelopeFieldsSchema.extend({
+  erpOrderId: z.string().min(1),
+  erpOrderNumber: z.string().min(1),
+  shipments: z.array(z.object({ warehouseId: z.string().min(1), shipmentId: z.string().min(1) })).min(1),
+});
+export type OrderSubmitted = z.infer<typeof OrderSubmittedSchema>;
+
 /** detail-type → who may publish it and its schema: the single table producers, consumers and docs read. */
 export const EVENT_CATALOG = {
   'Order Received': { sources: [EVENT_SOURCES.intake], schema: OrderSnapshotSchema },
   'Order Updated': { sources: [EVENT_SOURCES.intake], schema: OrderSnapshotSchema },
   'Order Cancelled': { sources: [EVENT_SOURCES.intake], schema: OrderSnapshotSchema },
   'Order Accepted': { sources: [EVENT_SOURCES.orders], schema: OrderAcceptedSchema },
+  'Order Submitted': { sources: [EVENT_SOURCES.orders], schema: OrderSubmittedSchema },
   'Order Rejected': { sources: [EVENT_SOURCES.intake, EVENT_SOURCES.orders], schema: OrderRejectedSchema },
   'Payment Captured': { sources: [EVENT_SOURCES.intake], schema: PaymentCapturedSchema },
   'Payment Failed': { sources: [EVENT_SOURCES.intake], schema: PaymentFailedSchema },

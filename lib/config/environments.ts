@@ -26,6 +26,10 @@ export interface EnvironmentConfig {
   readonly starterMaxConcurrency: number;
   /** Base URL of the WMS stock API (polls and reconciliation). */
   readonly wmsBaseUrl: string;
+  /** The ERP (Business Central API v2.0 base, `…/api/v2.0`) and the company orders are booked in. */
+  readonly erp: { readonly baseUrl: string; readonly companyId: string };
+  /** The WMS order API (ShipBob-style, up to `/2.0`) and the channel our orders belong to. */
+  readonly wmsShipments: { readonly baseUrl: string; readonly channelId: string };
   /**
    * Minutes a reservation holds stock without being committed at dispatch before it is released.
    * Longer than the slowest dispatch, or released stock is sold twice.
@@ -39,6 +43,11 @@ function positiveInteger(env: string, key: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new Error(`cdk.json context environments.${env}.${key} must be a positive integer, received ${JSON.stringify(value)}`);
   }
+  return value;
+}
+
+function nonEmpty(env: string, key: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new Error(`cdk.json context environments.${env}.${key} must be a non-empty string, received ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -73,6 +82,14 @@ export function loadEnvironments(app: App): EnvironmentConfig[] {
       protectData: raw.protectData === true,
       starterMaxConcurrency: positiveInteger(name, 'starterMaxConcurrency', raw.starterMaxConcurrency),
       wmsBaseUrl: httpsUrl(name, 'wmsBaseUrl', raw.wmsBaseUrl),
+      erp: {
+        baseUrl: httpsUrl(name, 'erp.baseUrl', (raw.erp as Record<string, unknown> | undefined)?.baseUrl),
+        companyId: nonEmpty(name, 'erp.companyId', (raw.erp as Record<string, unknown> | undefined)?.companyId),
+      },
+      wmsShipments: {
+        baseUrl: httpsUrl(name, 'wmsShipments.baseUrl', (raw.wmsShipments as Record<string, unknown> | undefined)?.baseUrl),
+        channelId: nonEmpty(name, 'wmsShipments.channelId', (raw.wmsShipments as Record<string, unknown> | undefined)?.channelId),
+      },
       reservationHoldMinutes: positiveInteger(name, 'reservationHoldMinutes', raw.reservationHoldMinutes),
     };
   });

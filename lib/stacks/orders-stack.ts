@@ -33,6 +33,9 @@ export interface OrdersStackProps extends StackProps {
   /** Workflow steps owned by the inventory context. */
   readonly reserveStock: lambda.IFunction;
   readonly releaseStock: lambda.IFunction;
+  /** Workflow steps owned by the fulfilment context. */
+  readonly submitToErp: lambda.IFunction;
+  readonly createWmsShipments: lambda.IFunction;
 }
 
 /** Detail-types the orders context applies to its table, in the order they usually arrive. */
@@ -44,6 +47,7 @@ const APPLIED_EVENTS = [
   'Payment Captured',
   'Payment Failed',
   'Order Accepted',
+  'Order Submitted',
   'Inventory Reserved',
   'Inventory Shortfall',
   'Item Substituted',
@@ -90,6 +94,8 @@ export class OrdersStack extends Stack {
         ValidateOrderFunctionArn: validateOrder.function.functionArn,
         ReserveStockFunctionArn: props.reserveStock.functionArn,
         ReleaseStockFunctionArn: props.releaseStock.functionArn,
+        SubmitToErpFunctionArn: props.submitToErp.functionArn,
+        CreateWmsShipmentsFunctionArn: props.createWmsShipments.functionArn,
         EventBusName: props.bus.eventBusName,
         OrdersEventSource: props.ordersEventSource,
       },
@@ -105,7 +111,12 @@ export class OrdersStack extends Stack {
     );
     validateOrder.function.grantInvoke(workflowRole);
     // The workflow invokes these unqualified, so the exact ARNs suffice (grantInvoke would add versions and aliases).
-    workflowRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.reserveStock.functionArn, props.releaseStock.functionArn] }));
+    workflowRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [props.reserveStock.functionArn, props.releaseStock.functionArn, props.submitToErp.functionArn, props.createWmsShipments.functionArn],
+      }),
+    );
     grantPutEventsAsSource(workflowRole, props.bus, props.ordersEventSource);
     Validations.of(workflowRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -32,7 +32,7 @@ export class OrderAutomationStage extends Stage {
       eventSource: EVENT_SOURCES.intake,
       description: 'Storefront and payment webhooks, raw archive',
     });
-    this.fulfilment = new FulfilmentStack(this, 'Fulfilment', { config, description: 'Delivery outcomes for routing (RTO risk); ERP, WMS and tracking to come' });
+    this.fulfilment = new FulfilmentStack(this, 'Fulfilment', { config, description: 'ERP and WMS hand-offs, delivery outcomes for routing (RTO risk); tracking to come' });
     this.inventory = new InventoryStack(this, 'Inventory', {
       config,
       rtoStatsTable: this.fulfilment.rtoStatsTable,
@@ -51,6 +51,8 @@ export class OrderAutomationStage extends Stage {
       api: this.intake.api,
       reserveStock: this.inventory.reserveStock.function,
       releaseStock: this.inventory.releaseStock.function,
+      submitToErp: this.fulfilment.submitToErp.function,
+      createWmsShipments: this.fulfilment.createWmsShipments.function,
       intakeEventSource: EVENT_SOURCES.intake,
       ordersEventSource: EVENT_SOURCES.orders,
       inventoryEventSource: EVENT_SOURCES.inventory,

@@ -88,7 +88,7 @@ describe('an order reserves its stock', () => {
     await send('kopi-glow', order);
 
     const item = await orderItem('kopi-glow', String(order.id));
-    expect(item?.status?.S).toBe('ACCEPTED');
+    expect(item?.status?.S).toBe('SUBMITTED');
     const reservation = JSON.parse(item!.reservation!.S!) as { warehouseId: string; lines: { quantity: number }[] };
     expect(reservation).toMatchObject({ status: 'RESERVED', substitutions: [] });
     expect(await inventory.stock('KG-SERUM-30ML', reservation.warehouseId)).toMatchObject({ onHand: START, reserved: unitsOf(order) });
@@ -189,7 +189,7 @@ describe('short lines', () => {
     await send('batik-lane', fashion);
 
     const substituted = await orderItem('kopi-glow', String(beauty.id));
-    expect(substituted?.status?.S).toBe('ACCEPTED');
+    expect(substituted?.status?.S).toBe('SUBMITTED');
     expect(JSON.parse(substituted!.reservation!.S!)).toMatchObject({ substitutions: [{ originalSku: 'KG-SCRUB-100G', substituteSku: 'KG-SCRUB-2X50G', reason: expect.stringContaining('two 50 g jars') }] });
     expect(archived('Item Substituted', (detail) => detail.orderId === String(beauty.id))).toHaveLength(1);
 

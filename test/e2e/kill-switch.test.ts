@@ -95,7 +95,7 @@ describe('kill switch during a burst', () => {
     expect(sent.length).toBeGreaterThanOrEqual(30);
     for (const place of places) {
       expect({ id: place.id, places: place.inFlow + place.inLegacy }).toEqual({ id: place.id, places: 1 });
-      expect(place.route === 'live' ? [place.inFlow, place.status] : [place.inLegacy, place.status]).toEqual([1, place.route === 'live' ? 'ACCEPTED' : 'HANDED_TO_LEGACY']);
+      expect(place.route === 'live' ? [place.inFlow, place.status] : [place.inLegacy, place.status]).toEqual([1, place.route === 'live' ? 'SUBMITTED' : 'HANDED_TO_LEGACY']);
     }
     const settledBeforeFlip = places.filter((place) => orders.slice(0, 10).some((order) => String(order.id) === place.id));
     const afterWindow = places.filter((place) => place.sentAt >= flippedAt + TAKES_EFFECT_WITHIN_MS);

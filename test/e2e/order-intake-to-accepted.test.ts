@@ -4,14 +4,16 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud/cloud.ts';
+import type { LocalSystem } from '../../local/local-system.ts';
 import { shopifySecretFor } from '../../local/demo.ts';
 import { deliverShopifyWebhook } from '../../local/simulators/shopify/webhook-sender.ts';
 import { parseDetail } from '../../lambdas/shared/events.ts';
 import { ordersTableName } from '../../lib/constructs/data-table.ts';
 import { aShopifyOrder } from '../helpers/shopify-order.ts';
-import { bootTestCloud, LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
+import { bootTestSystem, LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
 
 const BRAND = 'saffron-threads';
+let system: LocalSystem;
 let cloud: LocalCloud;
 let secret: string;
 let dynamo: DynamoDBClient;
@@ -21,7 +23,8 @@ let events: EventBridgeClient;
 let nextOrderId = 5_900_000_000_000;
 
 beforeAll(async () => {
-  cloud = await bootTestCloud();
+  system = await bootTestSystem();
+  cloud = system.cloud;
   secret = await shopifySecretFor(cloud, BRAND);
   dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: cloud.dynamoDbEndpoint });
   sfn = new SFNClient({ ...LOCAL_CLIENT_CONFIG, endpoint: cloud.endpointUrl });
@@ -63,7 +66,7 @@ function newOrder() {
 }
 
 describe('a signed Shopify order, end to end on the local cloud', () => {
-  it('is recorded as ACCEPTED, and Order Accepted is in the archive', async () => {
+  it('is accepted (Order Accepted in the archive), then submitted to the ERP and the WMS once each', async () => {
     const order = newOrder();
 
     const response = await send(order.body);
@@ -72,11 +75,49 @@ describe('a signed Shopify order, end to end on the local cloud', () => {
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ accepted: true, orderId: order.id, topic: 'orders/create' });
     const item = await orderItem(order.id);
-    expect(item?.status?.S).toBe('ACCEPTED');
-    expect(item?.version?.N).toBe('2');
+    expect(item?.status?.S).toBe('SUBMITTED');
+    expect(item?.version?.N).toBe('3');
     const [accepted] = archivedFor(order.id, 'Order Accepted');
     expect(accepted?.source).toBe('order-automation.orders');
     expect(parseDetail('Order Accepted', accepted?.detail)).toMatchObject({ brand: BRAND, orderId: order.id, version: 2, mode: 'live' });
+    const [submitted] = archivedFor(order.id, 'Order Submitted');
+    const detail = parseDetail('Order Submitted', submitted?.detail);
+    expect(system.erp.salesOrders().filter((salesOrder) => salesOrder.externalDocumentNumber.includes(order.id))).toEqual([expect.objectContaining({ id: detail.erpOrderId })]);
+    expect(system.wmsShipments.shipments().filter((shipment) => shipment.referenceId.includes(order.id)).map((shipment) => String(shipment.id))).toEqual(detail.shipments.map((shipment) => shipment.shipmentId));
+  });
+
+  it('an ERP outage is retried until the ERP answers, with one sales order in the end', async () => {
+    const order = newOrder();
+    system.erp.failNext(3, '5xx');
+
+    await send(order.body);
+    await cloud.idle();
+
+    expect((await orderItem(order.id))?.status?.S).toBe('SUBMITTED');
+    expect(system.erp.salesOrders().filter((salesOrder) => salesOrder.externalDocumentNumber.includes(order.id))).toHaveLength(1);
+  });
+
+  it('a sales order the ERP created but never confirmed (a timeout) is found on retry, not created twice', async () => {
+    const order = newOrder();
+    system.erp.failNext(1, 'timeout', { method: 'POST' });
+
+    await send(order.body);
+    await cloud.idle();
+
+    expect((await orderItem(order.id))?.status?.S).toBe('SUBMITTED');
+    expect(system.erp.salesOrders().filter((salesOrder) => salesOrder.externalDocumentNumber.includes(order.id))).toHaveLength(1);
+  });
+
+  it('a permanent WMS refusal fails the order with the WMS\'s reason, for ops', async () => {
+    const order = newOrder();
+    system.wmsShipments.failNext(1, 'validation');
+
+    await send(order.body);
+    await cloud.idle();
+
+    const item = await orderItem(order.id);
+    expect(item?.status?.S).toBe('FAILED');
+    expect(item?.failure?.S).toContain('PermanentFulfilmentError');
   });
 
   it('delivered three times gives one order and one execution', async () => {
@@ -87,7 +128,7 @@ describe('a signed Shopify order, end to end on the local cloud', () => {
 
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
     expect(await executionsOf(order.id)).toHaveLength(1);
-    expect((await orderItem(order.id))?.status?.S).toBe('ACCEPTED');
+    expect((await orderItem(order.id))?.status?.S).toBe('SUBMITTED');
     expect(archivedFor(order.id, 'Order Accepted')).toHaveLength(1);
   });
 

@@ -49,6 +49,7 @@ const CUSTOMER_STATUS: Record<string, string> = {
   HANDED_TO_LEGACY: 'Order received',
   ACCEPTED: 'Order confirmed',
   AWAITING_STOCK: 'Order received; we are confirming stock and will update you shortly',
+  SUBMITTED: 'Order confirmed; it is being packed',
   REJECTED: 'We could not process this order; our team will contact you',
   FAILED: 'Order received',
   CANCELLED: 'Order cancelled',
