@@ -1,5 +1,6 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../shared/dynamodb-batch-get.ts';
 import type { AreaCounts, AreaLevel, DeliveryOutcome, PaymentMethod, RtoAreaStats } from '../domain/rto-risk.ts';
 
 /** A destination as the counters know it; a level without its name (no district, say) is not counted. */
@@ -142,15 +143,7 @@ export class RtoStatsTable {
   /** The counters of a destination's four levels, read in one consistent BatchGet; absent levels are left out. */
   async statsFor(area: RtoArea): Promise<RtoAreaStats> {
     const keys = areaKeys(area);
-    const found = new Map<string, Record<string, unknown>>();
-    let pending: Record<string, unknown>[] = keys.map((key) => ({ pk: key.pk, sk: STATS_SK }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > MAX_CONFLICT_RETRIES) throw new Error(`RTO stats stayed unprocessed after ${attempt} attempts`);
-      if (attempt > 0) await backoff(attempt);
-      const { Responses, UnprocessedKeys } = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-      for (const item of Responses?.[this.tableName] ?? []) found.set(String(item.pk), item);
-      pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-    }
+    const found = new Map((await batchGetAll(this.documents, this.tableName, keys.map((key) => ({ pk: key.pk, sk: STATS_SK })))).map((item) => [String(item.pk), item]));
     const stats: { -readonly [level in AreaLevel]?: AreaCounts } = {};
     for (const key of keys) {
       const item = found.get(key.pk);

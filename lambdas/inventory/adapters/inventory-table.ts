@@ -1,5 +1,6 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../shared/dynamodb-batch-get.ts';
 import type { LevelAfterChange } from '../domain/stock-sync.ts';
 import { chunkLines, mergeLines, TRANSITIONS, type ReservationLine, type ReservationStatus } from '../domain/reservation.ts';
 
@@ -129,21 +130,7 @@ export class InventoryTable {
   /** Current levels of many SKU × warehouse pairs (absent ones are left out), read consistently. */
   async levels(keys: readonly { sku: string; warehouseId: string }[]): Promise<StockLevel[]> {
     const unique = [...new Map(keys.map((key) => [`${key.sku}\u0000${key.warehouseId}`, stockKey(key.sku, key.warehouseId)])).values()];
-    const found: StockLevel[] = [];
-    // BatchGetItem takes 100 keys per call and may hand some back unprocessed under load.
-    for (let start = 0; start < unique.length; start += 100) {
-      let pending: Record<string, unknown>[] = unique.slice(start, start + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > MAX_CONFLICT_RETRIES) throw new Error(`stock levels stayed unprocessed after ${attempt} attempts`);
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 10 * 2 ** attempt)));
-        const { Responses, UnprocessedKeys } = await this.documents.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        found.push(...((Responses?.[this.tableName] ?? []) as StockLevel[]));
-        pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
-    return found;
+    return (await batchGetAll(this.documents, this.tableName, unique)) as unknown as StockLevel[];
   }
 
   /** The last WMS change sequence the one-minute poll applied for a warehouse (0 before the first poll). */

@@ -1,5 +1,6 @@
 import type { WarehouseConfig } from '../../../../lib/config/warehouses.ts';
-import type { Country, PaymentMethod } from '../../../shared/canonical-order.ts';
+import type { PaymentMethod } from '../../../shared/canonical-order.ts';
+import type { PostalLocation } from '../../../shared/postal/geo.ts';
 import type { RateCard, Zone } from './rate-card.ts';
 
 /**
@@ -8,14 +9,7 @@ import type { RateCard, Zone } from './rate-card.ts';
  */
 
 /** A located place: the fields of the postal module's `PostalLocation` that routing uses. */
-export interface Place {
-  readonly country: Country;
-  readonly postalCode: string;
-  readonly latitude: number;
-  readonly longitude: number;
-  readonly state: string;
-  readonly district?: string;
-}
+export type Place = Pick<PostalLocation, 'country' | 'postalCode' | 'latitude' | 'longitude' | 'state' | 'district'>;
 
 export interface OrderedLine {
   readonly sku: string;
