@@ -39,11 +39,13 @@ export async function handler(event: unknown): Promise<{ shipments: CreatedShipm
   const { order, substitutions, shipments } = InputSchema.parse(event);
   logger.appendKeys({ brand: order.brand, orderId: order.orderId });
   const shipping = withSubstitutions(order, substitutions);
-  const created: CreatedShipment[] = [];
-  for (const shipment of shipments) {
-    const result = await wms.createShipment(shipmentFrom(shipping, shipment.warehouseId, shipment.lines), `${order.brand}-${order.orderId}-${shipment.warehouseId}`);
-    created.push({ warehouseId: shipment.warehouseId, ...result });
-  }
+  // In parallel: each shipment has its own key, and one at a time a split order could outrun the function's timeout.
+  const created: CreatedShipment[] = await Promise.all(
+    shipments.map(async (shipment) => ({
+      warehouseId: shipment.warehouseId,
+      ...(await wms.createShipment(shipmentFrom(shipping, shipment.warehouseId, shipment.lines), `${order.brand}-${order.orderId}-${shipment.warehouseId}`)),
+    })),
+  );
   logger.info('shipments in the WMS', { shipments: created });
   return { shipments: created, submittedAt: new Date().toISOString() };
 }

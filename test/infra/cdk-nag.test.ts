@@ -236,7 +236,7 @@ describe('cdk-nag on the real entry point', () => {
       for (const [where, reason] of Object.entries(onIndexes)) expect(reason, where).toMatch(/\bindexes\b/);
     });
 
-    it('accept no rotation Lambda (SMG4) on exactly the 3 × 14 brand secrets, the two WMS secrets and the tracking-link key, each for its issuer\'s own reason', () => {
+    it('accept no rotation Lambda (SMG4) on exactly the 3 × 14 brand secrets, the two WMS secrets, the ERP and WMS-shipments access tokens and the tracking-link key, each for its issuer\'s own reason', () => {
       const secretPath = new Map(
         resourcesIn(cliOut)
           .filter((resource) => resource.type === 'AWS::SecretsManager::Secret')
@@ -278,6 +278,22 @@ describe('cdk-nag on the real entry point', () => {
             ] as const,
         ),
         [
+          `${secretPath.get('order-automation/dev/erp/access-token')} AwsSolutions-SMG4`,
+          {
+            reason: 'The erp access token is issued by the ERP\'s identity provider and rotated there, not by a rotation Lambda',
+            says: /\bERP's identity provider\b/,
+            never: /\b(Shopify|Razorpay|WMS|wms-shipments|3PL)\b/,
+          },
+        ],
+        [
+          `${secretPath.get('order-automation/dev/wms-shipments/access-token')} AwsSolutions-SMG4`,
+          {
+            reason: 'The wms-shipments access token is issued by the 3PL dashboard and rotated there, not by a rotation Lambda',
+            says: /\b3PL dashboard\b/,
+            never: /\b(Shopify|Razorpay|ERP|erp)\b/,
+          },
+        ],
+        [
           `${secretPath.get('order-automation/dev/tracking-link-key')} AwsSolutions-SMG4`,
           {
             reason: 'Rotating the tracking-link key breaks every link already sent to customers, so it is rotated by hand after a notice period',
@@ -285,7 +301,7 @@ describe('cdk-nag on the real entry point', () => {
           },
         ],
       ]);
-      expect(expected.size).toBe(3 * 14 + 2 + 1);
+      expect(expected.size).toBe(3 * 14 + 2 + 2 + 1);
       expect([...expected.keys()].filter((key) => key.startsWith('undefined')), 'every expected secret exists').toEqual([]);
       const actual = acknowledged((rule) => rule === 'AwsSolutions-SMG4');
       expect(Object.keys(actual).sort()).toEqual([...expected.keys()].sort());

@@ -42,6 +42,7 @@ describe('event delivery from the bus', () => {
         'Payment Captured',
         'Payment Failed',
         'Order Accepted',
+        'Order Submitted',
         'Inventory Reserved',
         'Inventory Shortfall',
         'Item Substituted',

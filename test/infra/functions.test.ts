@@ -68,6 +68,13 @@ function keepsFailedInvocations(template: Template, functionId: string): boolean
 }
 
 const synth = synthStage('dev');
+
+/** That `variable` holds the name of the secret at `pathSuffix`, named `name`: the `Ref` CloudFormation cuts the name out of at deploy time. */
+function namesSecret(variable: unknown, pathSuffix: string, name: string) {
+  const secret = resourceAt(synth, 'AWS::SecretsManager::Secret', pathSuffix);
+  expect(secret.properties.Name).toBe(name);
+  expect(JSON.stringify(variable)).toContain(JSON.stringify({ Ref: secret.logicalId }));
+}
 const functions = synth.stacks.flatMap(({ name, template }) =>
   Object.entries(template.findResources('AWS::Lambda::Function')).map(([logicalId, resource]) => ({
     stack: name,
@@ -79,8 +86,10 @@ const functions = synth.stacks.flatMap(({ name, template }) =>
 );
 
 describe('Lambda functions', () => {
-  it('finds the fourteen functions of the stage: 2 intake, 8 inventory, 4 orders', () => {
+  it('finds the sixteen functions of the stage: 2 intake, 2 fulfilment, 8 inventory, 4 orders', () => {
     expect(functions.map((f) => f.path).sort()).toEqual([
+      'dev/Fulfilment/CreateWmsShipments/Function/Resource',
+      'dev/Fulfilment/SubmitToErp/Function/Resource',
       'dev/Intake/ReceiveRazorpayWebhook/Function/Resource',
       'dev/Intake/ReceiveShopifyWebhook/Function/Resource',
       'dev/Inventory/PollWarehouseStock/Function/Resource',
@@ -96,6 +105,7 @@ describe('Lambda functions', () => {
       'dev/Orders/TrackOrder/Function/Resource',
       'dev/Orders/ValidateOrder/Function/Resource',
     ]);
+    expect(functions).toHaveLength(16);
   });
 
   describe.each([
@@ -143,6 +153,30 @@ describe('Lambda functions', () => {
     expect(JSON.stringify(variables.TRACKING_LINK_KEY_SECRET)).toContain(JSON.stringify({ Ref: trackingKey.logicalId }));
   });
 
+  describe('the fulfilment functions', () => {
+    const fulfilmentFunction = (id: string) => resourceAt<FunctionProperties & { Timeout?: number }>(synth, 'AWS::Lambda::Function', `/Fulfilment/${id}/Function/Resource`);
+    /** The variables a ServiceFunction sets on every function: Powertools and source maps. */
+    const COMMON_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
+
+    it('SubmitToErp calls the environment\'s ERP for its company with the ERP access token, and nothing else', () => {
+      const variables = fulfilmentFunction('SubmitToErp').properties.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual([...COMMON_VARIABLES, 'ERP_ACCESS_TOKEN_SECRET_NAME', 'ERP_BASE_URL', 'ERP_COMPANY_ID'].sort());
+      expect(variables).toMatchObject({ ERP_BASE_URL: synth.config.erp.baseUrl, ERP_COMPANY_ID: synth.config.erp.companyId });
+      namesSecret(variables.ERP_ACCESS_TOKEN_SECRET_NAME, '/Fulfilment/ErpAccessToken/Resource', 'order-automation/dev/erp/access-token');
+    });
+
+    it('CreateWmsShipments calls the environment\'s WMS order API for its channel with the WMS shipments token, and nothing else', () => {
+      const variables = fulfilmentFunction('CreateWmsShipments').properties.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual([...COMMON_VARIABLES, 'WMS_SHIPMENTS_BASE_URL', 'WMS_SHIPMENTS_CHANNEL_ID', 'WMS_SHIPMENTS_TOKEN_SECRET_NAME'].sort());
+      expect(variables).toMatchObject({ WMS_SHIPMENTS_BASE_URL: synth.config.wmsShipments.baseUrl, WMS_SHIPMENTS_CHANNEL_ID: synth.config.wmsShipments.channelId });
+      namesSecret(variables.WMS_SHIPMENTS_TOKEN_SECRET_NAME, '/Fulfilment/WmsShipmentsAccessToken/Resource', 'order-automation/dev/wms-shipments/access-token');
+    });
+
+    it('each has 30 s for the ERP or the WMS to answer (the workflow\'s Retry covers longer outages)', () => {
+      expect(Object.fromEntries(['SubmitToErp', 'CreateWmsShipments'].map((id) => [id, fulfilmentFunction(id).properties.Timeout]))).toEqual({ SubmitToErp: 30, CreateWmsShipments: 30 });
+    });
+  });
+
   describe('the inventory functions', () => {
     const INVENTORY_FUNCTIONS = [
       'ReserveStock',
@@ -156,12 +190,6 @@ describe('Lambda functions', () => {
     ] as const;
     const inventoryFunction = (id: string) => resourceAt<FunctionProperties & { Timeout?: number }>(synth, 'AWS::Lambda::Function', `/Inventory/${id}/Function/Resource`);
     const variablesOf = (id: string) => inventoryFunction(id).properties.Environment?.Variables ?? {};
-    /** The `Ref` of a secret's name, which CloudFormation cuts out of the secret's ARN at deploy time. */
-    const namesSecret = (variable: unknown, pathSuffix: string, name: string) => {
-      const secret = resourceAt(synth, 'AWS::SecretsManager::Secret', pathSuffix);
-      expect(secret.properties.Name).toBe(name);
-      expect(JSON.stringify(variable)).toContain(JSON.stringify({ Ref: secret.logicalId }));
-    };
 
     it.each(INVENTORY_FUNCTIONS)('%s is wired to the inventory table and the bus', (id) => {
       const variables = variablesOf(id);

@@ -206,7 +206,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets each role read only its own secrets: webhook functions their sender\'s secrets, the WMS jobs the WMS API token, the storefront push the Shopify Admin tokens, the status functions the tracking-link key; nothing else reads secrets', () => {
+  it('lets each role read only its own secrets: webhook functions their sender\'s secrets, the WMS jobs the WMS API token, the storefront push the Shopify Admin tokens, the status functions the tracking-link key, the ERP and WMS hand-offs each its own access token; nothing else reads secrets', () => {
     const secretGrants = allows.filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('secretsmanager:')));
     for (const { path, statement } of secretGrants) {
       expect(asList(statement.Action).sort(), path).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
@@ -215,6 +215,8 @@ describe('least privilege', () => {
     const trackingKey = resourceAt(synth, 'AWS::SecretsManager::Secret', '/TrackingLinkKey/Resource');
     const wmsApiToken = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Inventory/WmsApiToken/Resource');
     const wmsWebhookSecret = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Inventory/WmsWebhookSecret/Resource');
+    const erpToken = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/ErpAccessToken/Resource');
+    const wmsShipmentsToken = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/WmsShipmentsAccessToken/Resource');
     expect(readers).toEqual({
       [roleOf('ReceiveShopifyWebhook').logicalId]: brandSecrets('shopify').map((secret) => secret.path).sort(),
       [roleOf('ReceiveRazorpayWebhook').logicalId]: brandSecrets('razorpay').map((secret) => secret.path).sort(),
@@ -224,20 +226,24 @@ describe('least privilege', () => {
       [roleOf('PushStorefrontStock').logicalId]: brandSecrets('shopify-admin').map((secret) => secret.path).sort(),
       [roleOf('GetOrderStatus').logicalId]: [trackingKey.path],
       [roleOf('TrackOrder').logicalId]: [trackingKey.path],
+      [roleOf('SubmitToErp').logicalId]: [erpToken.path],
+      [roleOf('CreateWmsShipments').logicalId]: [wmsShipmentsToken.path],
     });
   });
 
-  it('holds no secret but the 3 × 14 brand secrets (shopify, razorpay, shopify-admin), the two WMS secrets and the tracking-link key', () => {
+  it('holds no secret but the 3 × 14 brand secrets (shopify, razorpay, shopify-admin), the two WMS secrets, the ERP and WMS-shipments access tokens and the tracking-link key', () => {
     const names = resourcesOfType<{ Name?: string }>(synth, 'AWS::SecretsManager::Secret').map((secret) => secret.properties.Name);
     expect(names.sort()).toEqual(
       [
         ...(['shopify', 'razorpay', 'shopify-admin'] as const).flatMap((kind) => BRANDS.map((brand) => brandSecretName('dev', kind, brand.id))),
         'order-automation/dev/wms/api-token',
         'order-automation/dev/wms/webhook-secret',
+        'order-automation/dev/erp/access-token',
+        'order-automation/dev/wms-shipments/access-token',
         'order-automation/dev/tracking-link-key',
       ].sort(),
     );
-    expect(new Set(names).size).toBe(3 * 14 + 2 + 1);
+    expect(new Set(names).size).toBe(3 * 14 + 2 + 2 + 1);
   });
 
   it('keeps each secret in the stack of the context that reads it', () => {
@@ -248,8 +254,18 @@ describe('least privilege', () => {
       razorpay: stackOf('order-automation/dev/razorpay/'),
       'shopify-admin': stackOf('order-automation/dev/shopify-admin/'),
       wms: stackOf('order-automation/dev/wms/'),
+      erp: stackOf('order-automation/dev/erp/'),
+      'wms-shipments': stackOf('order-automation/dev/wms-shipments/'),
       'tracking-link-key': stackOf('order-automation/dev/tracking-link-key'),
-    }).toEqual({ shopify: ['intake'], razorpay: ['intake'], 'shopify-admin': ['inventory'], wms: ['inventory'], 'tracking-link-key': ['orders'] });
+    }).toEqual({
+      shopify: ['intake'],
+      razorpay: ['intake'],
+      'shopify-admin': ['inventory'],
+      wms: ['inventory'],
+      erp: ['fulfilment'],
+      'wms-shipments': ['fulfilment'],
+      'tracking-link-key': ['orders'],
+    });
   });
 
   describe('exact grants of each role: resource → actions', () => {
@@ -296,7 +312,7 @@ describe('least privilege', () => {
       expect(grantsOf(roleOf('ValidateOrder').logicalId)).toEqual({ ...ownLogs('Orders/ValidateOrder'), ...xray });
     });
 
-    it('the order-lifecycle workflow: only UpdateItem on the orders table, invoking ValidateOrder, ReserveStock and ReleaseStock, and publishing as the orders source', () => {
+    it('the order-lifecycle workflow: only UpdateItem on the orders table, invoking ValidateOrder, ReserveStock, ReleaseStock, SubmitToErp and CreateWmsShipments, and publishing as the orders source', () => {
       const workflow = resourceAt<{ RoleArn: unknown }>(synth, 'AWS::StepFunctions::StateMachine', '/OrderLifecycle/Resource');
       const validateOrder = 'dev/Orders/ValidateOrder/Function/Resource';
       expect(grantsOf(referencedLogicalId(workflow.properties.RoleArn) as string)).toEqual({
@@ -304,10 +320,23 @@ describe('least privilege', () => {
         [ordersTable]: ['dynamodb:UpdateItem'],
         [validateOrder]: ['lambda:InvokeFunction'],
         [`${validateOrder}:*`]: ['lambda:InvokeFunction'],
-        // The inventory steps exactly as the workflow invokes them, unqualified: no versions or aliases.
+        // The inventory and fulfilment steps exactly as the workflow invokes them, unqualified: no versions or aliases.
         'dev/Inventory/ReserveStock/Function/Resource': ['lambda:InvokeFunction'],
         'dev/Inventory/ReleaseStock/Function/Resource': ['lambda:InvokeFunction'],
+        'dev/Fulfilment/SubmitToErp/Function/Resource': ['lambda:InvokeFunction'],
+        'dev/Fulfilment/CreateWmsShipments/Function/Resource': ['lambda:InvokeFunction'],
         [bus(EVENT_SOURCES.orders)]: ['events:PutEvents'],
+      });
+    });
+
+    it.each([
+      ['SubmitToErp', 'ErpAccessToken'],
+      ['CreateWmsShipments', 'WmsShipmentsAccessToken'],
+    ])('%s: only its logs and traces and reading its own access token (%s); no bus, no table', (id, token) => {
+      expect(grantsOf(roleOf(id).logicalId)).toEqual({
+        ...ownLogs(`Fulfilment/${id}`),
+        ...xray,
+        [resourceAt(synth, 'AWS::SecretsManager::Secret', `/Fulfilment/${token}/Resource`).path]: SECRET_READ,
       });
     });
 

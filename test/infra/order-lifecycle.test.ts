@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { EVENT_SOURCES } from '../../lambdas/shared/events.ts';
-import { describeArn, referencedLogicalId, referencedType, resourcesOfType, synthStage } from '../helpers/synth-stage.ts';
+import { EVENT_CATALOG, EVENT_SOURCES, type DetailType } from '../../lambdas/shared/events.ts';
+import { describeArn, referencedLogicalId, referencedType, resolveReference, resourcesOfType, synthStage } from '../helpers/synth-stage.ts';
 
 interface Catcher {
   readonly ErrorEquals: string[];
@@ -17,8 +17,10 @@ interface Choice {
 }
 interface Retrier {
   readonly ErrorEquals: string[];
+  readonly IntervalSeconds?: number;
   readonly MaxAttempts?: number;
   readonly BackoffRate?: number;
+  readonly MaxDelaySeconds?: number;
   readonly JitterStrategy?: string;
 }
 interface State {
@@ -94,6 +96,27 @@ const tasks = machines(definition).flatMap((machine) =>
     .map(([name, state]) => ({ name, state, machine })),
 );
 
+/** The Parallel states of the top level, each with its name. */
+const parallels = Object.entries(definition.States)
+  .filter(([, state]) => state.Type === 'Parallel')
+  .map(([name, state]) => ({ name, state }));
+/** The Task states inside a Parallel's branches, with the Parallel whose Catch covers them. */
+const branchTasks = parallels.flatMap(({ name: parallel, state: parallelState }) =>
+  (parallelState.Branches ?? []).flatMap((branch) =>
+    Object.entries(branch.States)
+      .filter(([, state]) => state.Type === 'Task')
+      .map(([name, state]) => ({ name, state, parallel, parallelState })),
+  ),
+);
+const topLevelTasks = tasks.filter(({ machine }) => machine === definition);
+
+/** The errors the Lambda service raises for an invocation it could not make; worth retrying on any lambda:invoke. */
+const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+/** The retrier a call to the ERP or the WMS uses for their transient failures: exponential backoff from 2 s, capped at 60 s, with full jitter. */
+const TRANSIENT_FULFILMENT_RETRY = { ErrorEquals: ['TransientFulfilmentError'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6, MaxDelaySeconds: 60, JitterStrategy: 'FULL' };
+/** Error names a retrier must not list on a call to the ERP or the WMS: each would also retry a PermanentFulfilmentError. */
+const MATCHES_PERMANENT_FAILURE = ['PermanentFulfilmentError', 'States.ALL', 'States.TaskFailed'];
+
 const synth = synthStage('dev');
 const [stateMachine] = resourcesOfType<StateMachineProperties>(synth, 'AWS::StepFunctions::StateMachine').filter((sm) =>
   sm.path.endsWith('/OrderLifecycle/Resource'),
@@ -139,7 +162,7 @@ describe('order-lifecycle workflow', () => {
     expect(synth.orders.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(synth.config.logRetentionDays);
   });
 
-  it('has exactly the states of the lifecycle: claim, validate, reserve stock, then accept, reject, wait for stock or give the stock back', () => {
+  it('has exactly the states of the lifecycle: claim, validate, reserve stock, then accept, reject, wait for stock or give the stock back, and hand a live order to the ERP and the WMS', () => {
     expect(definition.StartAt).toBe('Claim Order');
     expect(Object.fromEntries(Object.entries(definition.States).map(([name, state]) => [name, state.Type]))).toEqual({
       'Claim Order': 'Task',
@@ -154,6 +177,12 @@ describe('order-lifecycle workflow', () => {
       'Mark Order Accepted': 'Task',
       'Release Stock Of Cancelled Order': 'Task',
       'Publish Order Accepted': 'Task',
+      'Is Order Live?': 'Choice',
+      'Hand Off To ERP And WMS': 'Parallel',
+      'Mark Order Submitted': 'Task',
+      'Cancelled During Hand-off': 'Succeed',
+      'Publish Order Submitted': 'Task',
+      'Order Submitted': 'Succeed',
       'Order Accepted': 'Succeed',
       'Mark Order Rejected': 'Task',
       'Publish Order Rejected': 'Task',
@@ -162,7 +191,17 @@ describe('order-lifecycle workflow', () => {
       'Order Failed': 'Fail',
       'Order Cancelled Before Acceptance': 'Succeed',
     });
-    expect(machines(definition), 'no nested Parallel or Map machines').toHaveLength(1);
+    // One Parallel, one Task per branch, nothing nested deeper.
+    expect(
+      definition.States['Hand Off To ERP And WMS']?.Branches?.map((branch) => ({
+        StartAt: branch.StartAt,
+        States: Object.fromEntries(Object.entries(branch.States).map(([name, state]) => [name, { Type: state.Type, End: state.End }])),
+      })),
+    ).toEqual([
+      { StartAt: 'Submit To ERP', States: { 'Submit To ERP': { Type: 'Task', End: true } } },
+      { StartAt: 'Create WMS Shipments', States: { 'Create WMS Shipments': { Type: 'Task', End: true } } },
+    ]);
+    expect(machines(definition), 'the top level and the two hand-off branches, no Map and no deeper nesting').toHaveLength(3);
   });
 
   it('reserves stock only for a valid order, and rejects an invalid one', () => {
@@ -195,24 +234,56 @@ describe('order-lifecycle workflow', () => {
     expect(conditionFailed('Mark Order Rejected')).toBe('Order Cancelled Before Acceptance');
   });
 
+  it('hands only a live order to the ERP and the WMS, after publishing Order Accepted; a shadow order ends accepted', () => {
+    expect(definition.States['Publish Order Accepted']?.Next).toBe('Is Order Live?');
+    expect(definition.States['Is Order Live?']).toMatchObject({
+      Choices: [{ Variable: '$.mode', StringEquals: 'live', Next: 'Hand Off To ERP And WMS' }],
+      Default: 'Order Accepted',
+    });
+    expect(definition.States['Is Order Live?']?.Choices).toHaveLength(1);
+  });
+
+  it('records a handed-off order as Submitted, then publishes Order Submitted; a cancellation that won meanwhile ends the execution quietly', () => {
+    expect(definition.States['Hand Off To ERP And WMS']?.Next).toBe('Mark Order Submitted');
+    expect(definition.States['Mark Order Submitted']?.Parameters).toMatchObject({
+      ConditionExpression: '#status IN (:accepted, :submitted)',
+      ExpressionAttributeValues: { ':submitted': { S: 'SUBMITTED' }, ':accepted': { S: 'ACCEPTED' }, ':version': { N: '3' } },
+    });
+    expect(definition.States['Mark Order Submitted']?.Catch?.map((c) => [c.ErrorEquals, c.Next])).toEqual([
+      [['DynamoDB.ConditionalCheckFailedException'], 'Cancelled During Hand-off'],
+      [['States.ALL'], 'Record Failure'],
+    ]);
+    expect(definition.States['Mark Order Submitted']?.Next).toBe('Publish Order Submitted');
+    expect(definition.States['Publish Order Submitted']?.Next).toBe('Order Submitted');
+  });
+
   /** The functions the definition invokes: Task state → its `${…}` FunctionName placeholder. */
   const lambdaTasks = Object.fromEntries(
     tasks.filter(({ state }) => state.Resource === 'arn:aws:states:::lambda:invoke').map(({ name, state }) => [name, state.Parameters?.FunctionName]),
   );
 
-  it('invokes exactly ValidateOrder, ReserveStock and ReleaseStock, each unqualified, through lambda:invoke', () => {
+  it('invokes exactly ValidateOrder, ReserveStock, ReleaseStock, SubmitToErp and CreateWmsShipments, each unqualified, through lambda:invoke', () => {
     expect(lambdaTasks).toEqual({
       'Validate Order': '${ValidateOrderFunctionArn}',
       'Reserve And Route': '${ReserveStockFunctionArn}',
       'Release Stock Of Cancelled Order': '${ReleaseStockFunctionArn}',
+      'Submit To ERP': '${SubmitToErpFunctionArn}',
+      'Create WMS Shipments': '${CreateWmsShipmentsFunctionArn}',
     });
     const substitutions = stateMachine?.properties.DefinitionSubstitutions ?? {};
     expect(
-      Object.fromEntries(['ValidateOrderFunctionArn', 'ReserveStockFunctionArn', 'ReleaseStockFunctionArn'].map((key) => [key, describeArn(synth, 'orders', substitutions[key])])),
+      Object.fromEntries(
+        ['ValidateOrderFunctionArn', 'ReserveStockFunctionArn', 'ReleaseStockFunctionArn', 'SubmitToErpFunctionArn', 'CreateWmsShipmentsFunctionArn'].map((key) => [
+          key,
+          describeArn(synth, 'orders', substitutions[key]),
+        ]),
+      ),
     ).toEqual({
       ValidateOrderFunctionArn: 'dev/Orders/ValidateOrder/Function/Resource',
       ReserveStockFunctionArn: 'dev/Inventory/ReserveStock/Function/Resource',
       ReleaseStockFunctionArn: 'dev/Inventory/ReleaseStock/Function/Resource',
+      SubmitToErpFunctionArn: 'dev/Fulfilment/SubmitToErp/Function/Resource',
+      CreateWmsShipmentsFunctionArn: 'dev/Fulfilment/CreateWmsShipments/Function/Resource',
     });
   });
 
@@ -225,18 +296,26 @@ describe('order-lifecycle workflow', () => {
       .flatMap(({ stack, statement }) => [statement.Resource].flat().map((resource) => describeArn(synth, stack, resource)));
     const substitutions = stateMachine?.properties.DefinitionSubstitutions ?? {};
     const invokedFunctions = Object.values(lambdaTasks).map((placeholder) => describeArn(synth, 'orders', substitutions[String(placeholder).slice('${'.length, -'}'.length)]));
-    // ValidateOrder through grantInvoke (versions and aliases too); the inventory steps on their exact ARNs.
+    // ValidateOrder through grantInvoke (versions and aliases too); the inventory and fulfilment steps on their exact ARNs.
     expect(invocable.sort()).toEqual([...invokedFunctions, 'dev/Orders/ValidateOrder/Function/Resource:*'].sort());
   });
 
-  it('publishes only Order Accepted and Order Rejected, as the orders source, on the bus', () => {
+  it('publishes only Order Accepted, Order Submitted and Order Rejected, as the orders source, on the bus', () => {
     const published = tasks
       .filter(({ state }) => state.Resource === 'arn:aws:states:::events:putEvents')
-      .flatMap(({ name, state }) => (state.Parameters?.Entries as { Source: string; DetailType: string; EventBusName: string }[]).map((entry) => ({ name, ...entry })));
+      .flatMap(({ name, state }) => (state.Parameters?.Entries as { Source: string; DetailType: DetailType; EventBusName: string; Detail: Record<string, unknown> }[]).map((entry) => ({ name, ...entry })));
     expect(published).toEqual([
       { name: 'Publish Order Accepted', EventBusName: '${EventBusName}', Source: '${OrdersEventSource}', DetailType: 'Order Accepted', Detail: expect.any(Object) },
+      { name: 'Publish Order Submitted', EventBusName: '${EventBusName}', Source: '${OrdersEventSource}', DetailType: 'Order Submitted', Detail: expect.any(Object) },
       { name: 'Publish Order Rejected', EventBusName: '${EventBusName}', Source: '${OrdersEventSource}', DetailType: 'Order Rejected', Detail: expect.any(Object) },
     ]);
+    // Each detail carries every field its catalog schema requires, and none the schema does not know.
+    for (const { name, DetailType, Detail } of published) {
+      const shape = EVENT_CATALOG[DetailType].schema.shape as Record<string, { isOptional(): boolean }>;
+      const fields = Object.keys(Detail).map((key) => key.replace(/\.\$$/, ''));
+      expect(Object.keys(shape).filter((field) => !shape[field]?.isOptional() && !fields.includes(field)), `${name}: required fields missing`).toEqual([]);
+      expect(fields.filter((field) => !(field in shape)), `${name}: fields unknown to the ${DetailType} schema`).toEqual([]);
+    }
     expect(stateMachine?.properties.DefinitionSubstitutions?.OrdersEventSource).toBe(EVENT_SOURCES.orders);
     expect(describeArn(synth, 'orders', stateMachine?.properties.DefinitionSubstitutions?.EventBusName)).toBe('dev/Platform/Bus/Resource');
   });
@@ -251,14 +330,20 @@ describe('order-lifecycle workflow', () => {
         'Mark Order Accepted',
         'Release Stock Of Cancelled Order',
         'Publish Order Accepted',
+        'Submit To ERP',
+        'Create WMS Shipments',
+        'Mark Order Submitted',
+        'Publish Order Submitted',
         'Mark Order Rejected',
         'Publish Order Rejected',
         'Record Failure',
       ].sort(),
     );
+    expect(branchTasks.map(({ name, parallel }) => `${parallel} → ${name}`)).toEqual(['Hand Off To ERP And WMS → Submit To ERP', 'Hand Off To ERP And WMS → Create WMS Shipments']);
+    expect([...topLevelTasks, ...branchTasks].map(({ name }) => name).sort()).toEqual(tasks.map(({ name }) => name).sort());
   });
 
-  describe.each(tasks)('Task "$name"', ({ state, machine }) => {
+  describe.each(tasks)('Task "$name"', ({ state }) => {
     it('retries with bounded attempts, exponential backoff and jitter', () => {
       expect(state.Retry?.length, 'Retry').toBeGreaterThan(0);
       for (const retrier of state.Retry ?? []) {
@@ -268,7 +353,9 @@ describe('order-lifecycle workflow', () => {
         expect(retrier.JitterStrategy).toBe('FULL');
       }
     });
+  });
 
+  describe.each(topLevelTasks)('Task "$name"', ({ state, machine }) => {
     it('catches every error, last with States.ALL', () => {
       expect(state.Catch?.length, 'Catch').toBeGreaterThan(0);
       expect(state.Catch?.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
@@ -282,5 +369,42 @@ describe('order-lifecycle workflow', () => {
         expect(stuck, `states after catching ${catcher.ErrorEquals.join(', ')} that cannot finish`).toEqual([]);
       }
     });
+  });
+
+  describe.each(branchTasks)('Task "$name" in a branch of "$parallel"', ({ state, parallelState }) => {
+    it('leaves catching to the Parallel, which catches every error, last with States.ALL, on a path that always can end the execution', () => {
+      // A Catch inside a branch would end only the branch, and the hand-off would go on as if it had worked.
+      expect(state.Catch, 'Catch of the branch task').toBeUndefined();
+      expect(parallelState.Catch?.length, 'Catch of the Parallel').toBeGreaterThan(0);
+      expect(parallelState.Catch?.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
+      const finishing = statesThatCanFinish(definition);
+      for (const catcher of parallelState.Catch ?? []) {
+        const stuck = [...reachableFrom(definition, catcher.Next)].filter((name) => !finishing.has(name));
+        expect(stuck, `states after catching ${catcher.ErrorEquals.join(', ')} that cannot finish`).toEqual([]);
+      }
+    });
+
+    it('retries only TransientFulfilmentError, with backoff and jitter, and the errors of the Lambda service', () => {
+      expect(state.Retry).toEqual([TRANSIENT_FULFILMENT_RETRY, { ErrorEquals: LAMBDA_SERVICE_ERRORS, IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 5, JitterStrategy: 'FULL' }]);
+    });
+  });
+
+  it('retries TransientFulfilmentError on every Task that calls the ERP or the WMS, and never PermanentFulfilmentError or States.ALL', () => {
+    const substitutions = stateMachine?.properties.DefinitionSubstitutions ?? {};
+    /** Whether the function a Task invokes is configured to call the ERP or the WMS (an ERP_* or WMS_* variable). */
+    const callsErpOrWms = (placeholder: unknown) => {
+      const fn = resolveReference(synth, 'orders', substitutions[String(placeholder).slice('${'.length, -'}'.length)]);
+      const variables = (fn?.properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      return Object.keys(variables).some((name) => /^(ERP|WMS)_/.test(name));
+    };
+    const enclosingParallel = (name: string) => branchTasks.find((task) => task.name === name)?.parallelState;
+    const callers = tasks.filter(({ state }) => state.Resource === 'arn:aws:states:::lambda:invoke' && callsErpOrWms(state.Parameters?.FunctionName));
+    expect(callers.map(({ name }) => name).sort(), 'the Tasks that call the ERP or the WMS').toEqual(['Create WMS Shipments', 'Submit To ERP']);
+    for (const { name, state } of callers) {
+      expect(state.Retry?.find((retrier) => retrier.ErrorEquals.includes('TransientFulfilmentError')), `${name}: retrier of TransientFulfilmentError`).toEqual(TRANSIENT_FULFILMENT_RETRY);
+      // Neither the Task nor a Parallel around it (which would call both systems again) may retry a permanent failure.
+      const retried = [...(state.Retry ?? []), ...(enclosingParallel(name)?.Retry ?? [])].flatMap((retrier) => retrier.ErrorEquals);
+      expect(retried.filter((error) => MATCHES_PERMANENT_FAILURE.includes(error)), `${name}: retried errors that match a permanent failure`).toEqual([]);
+    }
   });
 });
