@@ -126,7 +126,9 @@ async function applyRecord(record: SQSRecord): Promise<void> {
     case 'Inventory Released':
     case 'Item Substituted':
     case 'Fulfillment Routed':
-    case 'Order Submitted': {
+    case 'Order Submitted':
+    case 'Order Delivered':
+    case 'Order Returned': {
       const { brand, orderId, occurredAt, version: _version, correlationId: _correlationId, ...summary } = parseDetail(detailType, envelope.detail);
       await orders.recordTimeline(brand, orderId, { detailType, occurredAt, eventId: envelope.id, summary });
       return;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CanonicalOrderSchema } from './canonical-order.ts';
+import { OrderDeliveredSchema, OrderReturnedSchema } from './delivery-events.ts';
 import { EnvelopeFieldsSchema } from './event-envelope.ts';
 import {
   FulfillmentRoutedSchema,
@@ -21,6 +22,7 @@ export const EVENT_SOURCES = {
   intake: 'order-automation.intake',
   orders: 'order-automation.orders',
   inventory: 'order-automation.inventory',
+  fulfilment: 'order-automation.fulfilment',
 } as const;
 export type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
 
@@ -91,6 +93,8 @@ export const EVENT_CATALOG = {
   'Inventory Released': { sources: [EVENT_SOURCES.inventory], schema: InventoryReleasedSchema },
   'Item Substituted': { sources: [EVENT_SOURCES.inventory], schema: ItemSubstitutedSchema },
   'Fulfillment Routed': { sources: [EVENT_SOURCES.inventory], schema: FulfillmentRoutedSchema },
+  'Order Delivered': { sources: [EVENT_SOURCES.fulfilment], schema: OrderDeliveredSchema },
+  'Order Returned': { sources: [EVENT_SOURCES.fulfilment], schema: OrderReturnedSchema },
 } as const;
 
 export type DetailType = keyof typeof EVENT_CATALOG;

@@ -1,13 +1,19 @@
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environments.ts';
 import { DataTable, rtoStatsTableName } from '../constructs/data-table.ts';
+import { EventRuleToQueue } from '../constructs/event-rule-to-queue.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 
 export interface FulfilmentStackProps extends StackProps {
   readonly config: EnvironmentConfig;
+  readonly bus: events.IEventBus;
+  /** Must equal EVENT_SOURCES.fulfilment in lambdas/shared/events.ts. */
+  readonly eventSource: string;
 }
 
 /**
@@ -58,5 +64,22 @@ export class FulfilmentStack extends Stack {
       environment: { WMS_SHIPMENTS_BASE_URL: config.wmsShipments.baseUrl, WMS_SHIPMENTS_CHANNEL_ID: config.wmsShipments.channelId, WMS_SHIPMENTS_TOKEN_SECRET_NAME: wmsToken.secretName },
     });
     wmsToken.grantRead(this.createWmsShipments.role);
+
+    // Routing learns from every delivery: each outcome counts once toward its destination's RTO risk.
+    const outcomes = new EventRuleToQueue(this, 'DeliveryOutcomes', {
+      bus: props.bus,
+      description: 'Order Delivered / Order Returned → the RTO statistics',
+      eventPattern: { source: [props.eventSource], detailType: ['Order Delivered', 'Order Returned'] },
+      visibilityTimeout: Duration.seconds(60),
+    });
+    const recordOutcome = new ServiceFunction(this, 'RecordDeliveryOutcome', {
+      entry: 'lambdas/fulfilment/record-delivery-outcome.ts',
+      serviceName: 'fulfilment',
+      description: 'Counts each delivered or returned order once toward its destination\'s RTO risk',
+      logRetentionDays: config.logRetentionDays,
+      environment: { RTO_STATS_TABLE_NAME: this.rtoStatsTable.tableName },
+    });
+    this.rtoStatsTable.grantReadWriteData(recordOutcome.role);
+    recordOutcome.function.addEventSource(new SqsEventSource(outcomes.queue.queue, { batchSize: 10, maxConcurrency: 2, reportBatchItemFailures: true }));
   }
 }

@@ -30,6 +30,8 @@ export interface OrdersStackProps extends StackProps {
   readonly ordersEventSource: string;
   /** Must equal EVENT_SOURCES.inventory; its reservation events join the order's timeline. */
   readonly inventoryEventSource: string;
+  /** Must equal EVENT_SOURCES.fulfilment; delivery outcomes join the order's timeline. */
+  readonly fulfilmentEventSource: string;
   /** Workflow steps owned by the inventory context. */
   readonly reserveStock: lambda.IFunction;
   readonly releaseStock: lambda.IFunction;
@@ -53,6 +55,8 @@ const APPLIED_EVENTS = [
   'Item Substituted',
   'Inventory Released',
   'Fulfillment Routed',
+  'Order Delivered',
+  'Order Returned',
 ];
 
 /**
@@ -133,7 +137,7 @@ export class OrdersStack extends Stack {
     this.intake = new EventRuleToQueue(this, 'OrderEvents', {
       bus: props.bus,
       description: 'Order and payment events → the function that applies them (the queue absorbs bursts)',
-      eventPattern: { source: [props.intakeEventSource, props.ordersEventSource, props.inventoryEventSource], detailType: APPLIED_EVENTS },
+      eventPattern: { source: [props.intakeEventSource, props.ordersEventSource, props.inventoryEventSource, props.fulfilmentEventSource], detailType: APPLIED_EVENTS },
       visibilityTimeout: Duration.seconds(60),
       maxReceiveCount: 5,
     });

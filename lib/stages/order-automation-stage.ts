@@ -32,7 +32,7 @@ export class OrderAutomationStage extends Stage {
       eventSource: EVENT_SOURCES.intake,
       description: 'Storefront and payment webhooks, raw archive',
     });
-    this.fulfilment = new FulfilmentStack(this, 'Fulfilment', { config, description: 'ERP and WMS hand-offs, delivery outcomes for routing (RTO risk); tracking to come' });
+    this.fulfilment = new FulfilmentStack(this, 'Fulfilment', { config, bus: this.platform.bus, eventSource: EVENT_SOURCES.fulfilment, description: 'ERP and WMS hand-offs, delivery outcomes for routing (RTO risk); tracking to come' });
     this.inventory = new InventoryStack(this, 'Inventory', {
       config,
       rtoStatsTable: this.fulfilment.rtoStatsTable,
@@ -56,6 +56,7 @@ export class OrderAutomationStage extends Stage {
       intakeEventSource: EVENT_SOURCES.intake,
       ordersEventSource: EVENT_SOURCES.orders,
       inventoryEventSource: EVENT_SOURCES.inventory,
+      fulfilmentEventSource: EVENT_SOURCES.fulfilment,
       description: 'Order lifecycle workflow, legacy hand-off and status API',
     });
   }

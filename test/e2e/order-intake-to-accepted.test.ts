@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, StartReplayCommand, DescribeReplayCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, StartReplayCommand, DescribeReplayCommand } from '@aws-sdk/client-eventbridge';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import type { LocalSystem } from '../../local/local-system.ts';
 import { shopifySecretFor } from '../../local/demo.ts';
 import { deliverShopifyWebhook } from '../../local/simulators/shopify/webhook-sender.ts';
 import { parseDetail } from '../../lambdas/shared/events.ts';
-import { ordersTableName } from '../../lib/constructs/data-table.ts';
+import { RtoStatsTable } from '../../lambdas/fulfilment/adapters/rto-stats-table.ts';
+import { ordersTableName, rtoStatsTableName } from '../../lib/constructs/data-table.ts';
 import { aShopifyOrder } from '../helpers/shopify-order.ts';
 import { bootTestSystem, LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
 
@@ -106,6 +107,32 @@ describe('a signed Shopify order, end to end on the local cloud', () => {
 
     expect((await orderItem(order.id))?.status?.S).toBe('SUBMITTED');
     expect(system.erp.salesOrders().filter((salesOrder) => salesOrder.externalDocumentNumber.includes(order.id))).toHaveLength(1);
+  });
+
+  it('a returned COD order counts once toward its pincode\'s RTO risk, however often the event is replayed', async () => {
+    const rtoStats = new RtoStatsTable(rtoStatsTableName('dev'), dynamo);
+    const area = { country: 'IN', pincode: '560034', district: 'Bengaluru', state: 'Karnataka' };
+    const before = (await rtoStats.statsFor(area)).pincode?.cod.returned ?? 0;
+    const returned = {
+      brand: BRAND,
+      orderId: 'rto-1',
+      occurredAt: new Date().toISOString(),
+      version: 7,
+      correlationId: 'carrier-event-1',
+      shipmentId: '700999',
+      warehouseId: 'IN-BLR-01',
+      paymentMethod: 'cod',
+      destination: { country: 'IN', postalCode: '560034' },
+      reason: 'customer refused the COD parcel',
+    };
+    const entry = { EventBusName: 'order-automation-dev', Source: 'order-automation.fulfilment', DetailType: 'Order Returned', Detail: JSON.stringify(parseDetail('Order Returned', returned)) };
+
+    await events.send(new PutEventsCommand({ Entries: [entry, entry] }));
+    await events.send(new PutEventsCommand({ Entries: [entry] }));
+    await cloud.idle();
+
+    expect((await rtoStats.statsFor(area)).pincode?.cod.returned).toBe(before + 1);
+    expect(await rtoStats.outcomeOf(`${BRAND}#rto-1`)).toBe('returned');
   });
 
   it('a permanent WMS refusal fails the order with the WMS\'s reason, for ops', async () => {

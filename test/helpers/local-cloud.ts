@@ -19,6 +19,8 @@ export function bootTestSystem(): Promise<LocalSystem> {
     clockSpeed: 50,
     eventRetryBaseDelayMs: 200,
     schedules: 'manual',
+    // Enough history for every state and many districts; seeding 200k orders only slows boots.
+    rtoHistoryOrders: 20_000,
   });
 }
 

@@ -217,6 +217,9 @@ describe('queues', () => {
 
   it('finds, per bus consumer, its buffer and two dead-letter queues, the legacy hand-off queue and its dead-letter queue, and a missed-runs queue per schedule', () => {
     expect(queues.map((queue) => queue.path).sort()).toEqual([
+      'dev/Fulfilment/DeliveryOutcomes/Buffer/DeadLetters/Resource',
+      'dev/Fulfilment/DeliveryOutcomes/Buffer/Queue/Resource',
+      'dev/Fulfilment/DeliveryOutcomes/Undelivered/Resource',
       'dev/Inventory/Cancellations/Buffer/DeadLetters/Resource',
       'dev/Inventory/Cancellations/Buffer/Queue/Resource',
       'dev/Inventory/Cancellations/Undelivered/Resource',
@@ -314,14 +317,21 @@ describe('queue consumers', () => {
       batchingWindow: undefined,
       concurrency: () => 2,
     },
+    {
+      consumer: 'Fulfilment/RecordDeliveryOutcome',
+      queue: 'Fulfilment/DeliveryOutcomes/Buffer/Queue',
+      batchSize: 10,
+      batchingWindow: undefined,
+      concurrency: () => 2,
+    },
   ] as const;
   const mappingOf = (synth: SynthesizedStage, consumer: string) => mappingsOf(synth).find((mapping) => mapping.path === `${synth.config.name}/${consumer}/Function ← SQS`);
 
-  it('finds the three mappings: ApplyOrderEvent, PushStorefrontStock and ReleaseCancelledOrders, each draining its own buffer', () => {
+  it('finds the four mappings: ApplyOrderEvent, PushStorefrontStock, ReleaseCancelledOrders and RecordDeliveryOutcome, each draining its own buffer', () => {
     expect(mappings.map((mapping) => mapping.path).sort()).toEqual(CONSUMERS.map(({ consumer }) => `dev/${consumer}/Function ← SQS`).sort());
     for (const { consumer, queue } of CONSUMERS) {
       const mapping = mappingOf(dev, consumer);
-      expect(mapping?.stack, consumer).toBe(consumer.startsWith('Orders/') ? 'orders' : 'inventory');
+      expect(mapping?.stack, consumer).toBe(consumer.split('/')[0]!.toLowerCase());
       expect(describeArn(dev, mapping?.stack ?? 'platform', mapping?.properties.FunctionName), consumer).toBe(`dev/${consumer}/Function/Resource`);
       expect(describeArn(dev, mapping?.stack ?? 'platform', mapping?.properties.EventSourceArn), consumer).toBe(`dev/${queue}/Resource`);
     }
@@ -339,12 +349,12 @@ describe('queue consumers', () => {
     });
   });
 
-  it('ApplyOrderEvent starts as many executions at once as each environment allows (5, 20, 50); the inventory consumers run 2 at a time everywhere', () => {
+  it('ApplyOrderEvent starts as many executions at once as each environment allows (5, 20, 50); the inventory and fulfilment consumers run 2 at a time everywhere', () => {
     const concurrency = (synth: SynthesizedStage) => CONSUMERS.map(({ consumer }) => mappingOf(synth, consumer)?.properties.ScalingConfig?.MaximumConcurrency);
     expect([dev, staging, prod].map(concurrency)).toEqual([
-      [5, 2, 2],
-      [20, 2, 2],
-      [50, 2, 2],
+      [5, 2, 2, 2],
+      [20, 2, 2, 2],
+      [50, 2, 2, 2],
     ]);
   });
 

@@ -16,8 +16,9 @@ const targets = resourcesOfType<{ Targets?: RuleTarget[] }>(synth, 'AWS::Events:
 );
 
 describe('event delivery from the bus', () => {
-  it('finds the three rules of the stage: order events into orders, stock levels and cancellations into inventory', () => {
+  it('finds the four rules of the stage: order events into orders, stock levels and cancellations into inventory, delivery outcomes into fulfilment', () => {
     expect([...new Set(targets.map(({ rule }) => rule.path))].sort()).toEqual([
+      'dev/Fulfilment/DeliveryOutcomes/Rule/Resource',
       'dev/Inventory/Cancellations/Rule/Resource',
       'dev/Inventory/StorefrontStock/Rule/Resource',
       'dev/Orders/OrderEvents/Rule/Resource',
@@ -30,10 +31,10 @@ describe('event delivery from the bus', () => {
   /** Catalog events that only the inventory context itself consumes (storefront push) or that are for ops (drift incidents). */
   const NOT_APPLIED_TO_ORDERS = ['Stock Level Changed', 'Inventory Drift Detected'];
 
-  it('the order-events rule takes every event of the catalog that concerns one order, from the intake, orders and inventory sources only, into the ApplyOrderEvent buffer', () => {
+  it('the order-events rule takes every event of the catalog that concerns one order, from the intake, orders, inventory and fulfilment sources only, into the ApplyOrderEvent buffer', () => {
     const rule = ruleAt('/Orders/OrderEvents/Rule/Resource');
     expect(rule.properties.EventPattern).toEqual({
-      source: [EVENT_SOURCES.intake, EVENT_SOURCES.orders, EVENT_SOURCES.inventory],
+      source: [EVENT_SOURCES.intake, EVENT_SOURCES.orders, EVENT_SOURCES.inventory, EVENT_SOURCES.fulfilment],
       'detail-type': [
         'Order Received',
         'Order Updated',
@@ -48,6 +49,8 @@ describe('event delivery from the bus', () => {
         'Item Substituted',
         'Inventory Released',
         'Fulfillment Routed',
+        'Order Delivered',
+        'Order Returned',
       ],
     });
     // The consumer applies every order event of the catalog: one the rule missed would never reach the orders table.
@@ -56,6 +59,13 @@ describe('event delivery from the bus', () => {
     // And it listens to exactly the sources that may publish them.
     expect([...(rule.properties.EventPattern?.source as string[])].sort()).toEqual([...new Set(detailTypes.flatMap((type) => EVENT_CATALOG[type].sources))].sort());
     expect(rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))).toEqual(['dev/Orders/OrderEvents/Buffer/Queue/Resource']);
+    expect(describeArn(synth, rule.stack, rule.properties.EventBusName)).toBe('dev/Platform/Bus/Resource');
+  });
+
+  it('the DeliveryOutcomes rule takes only Order Delivered and Order Returned, from fulfilment, into the buffer of the RTO statistics', () => {
+    const rule = ruleAt('/Fulfilment/DeliveryOutcomes/Rule/Resource');
+    expect(rule.properties.EventPattern).toEqual({ source: [EVENT_SOURCES.fulfilment], 'detail-type': ['Order Delivered', 'Order Returned'] });
+    expect(rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))).toEqual(['dev/Fulfilment/DeliveryOutcomes/Buffer/Queue/Resource']);
     expect(describeArn(synth, rule.stack, rule.properties.EventBusName)).toBe('dev/Platform/Bus/Resource');
   });
 

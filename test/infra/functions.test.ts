@@ -86,9 +86,10 @@ const functions = synth.stacks.flatMap(({ name, template }) =>
 );
 
 describe('Lambda functions', () => {
-  it('finds the sixteen functions of the stage: 2 intake, 2 fulfilment, 8 inventory, 4 orders', () => {
+  it('finds the seventeen functions of the stage: 2 intake, 3 fulfilment, 8 inventory, 4 orders', () => {
     expect(functions.map((f) => f.path).sort()).toEqual([
       'dev/Fulfilment/CreateWmsShipments/Function/Resource',
+      'dev/Fulfilment/RecordDeliveryOutcome/Function/Resource',
       'dev/Fulfilment/SubmitToErp/Function/Resource',
       'dev/Intake/ReceiveRazorpayWebhook/Function/Resource',
       'dev/Intake/ReceiveShopifyWebhook/Function/Resource',
@@ -105,7 +106,7 @@ describe('Lambda functions', () => {
       'dev/Orders/TrackOrder/Function/Resource',
       'dev/Orders/ValidateOrder/Function/Resource',
     ]);
-    expect(functions).toHaveLength(16);
+    expect(functions).toHaveLength(17);
   });
 
   describe.each([

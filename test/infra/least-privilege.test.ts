@@ -340,6 +340,17 @@ describe('least privilege', () => {
       });
     });
 
+    it('RecordDeliveryOutcome: only its logs and traces, the RTO statistics and consuming the delivery-outcomes buffer; no bus, no secret', () => {
+      const rtoStats = 'dev/Fulfilment/RtoStats/Table/Resource';
+      expect(grantsOf(roleOf('RecordDeliveryOutcome').logicalId)).toEqual({
+        ...ownLogs('Fulfilment/RecordDeliveryOutcome'),
+        ...xray,
+        // The table has no index, so there is no index grant.
+        [rtoStats]: DYNAMODB_READ_WRITE,
+        'dev/Fulfilment/DeliveryOutcomes/Buffer/Queue/Resource': ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      });
+    });
+
     describe('the inventory functions', () => {
       const inventoryTable = 'dev/Inventory/Inventory/Table/Resource';
       /** What every inventory function may do: its logs and traces, the inventory table and its indexes, publishing as the inventory source. */
