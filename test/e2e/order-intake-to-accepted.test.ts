@@ -203,13 +203,16 @@ describe('a signed Shopify order, end to end on the local cloud', () => {
     expect(await orderItem(order.id)).toBeUndefined();
   });
 
-  it('replayed from the archive does not create a second order or execution', async () => {
+  it('replayed from the archive (every event of the window, workflow and stock events included) creates no second order, execution, sales order, shipment or reservation', async () => {
     const order = newOrder();
     // Event times follow the local cloud's clock, which runs fast in tests; event time has second precision.
     const before = new Date(cloud.clock.now() - 2000);
     await send(order.body);
     await cloud.idle();
     const recorded = await orderItem(order.id);
+    const salesOrders = system.erp.salesOrders().length;
+    const shipments = system.wmsShipments.shipments().length;
+    const archivedBefore = cloud.eventBridge.archivedEvents('order-automation-dev').length;
 
     await events.send(
       new StartReplayCommand({
@@ -228,5 +231,9 @@ describe('a signed Shopify order, end to end on the local cloud', () => {
     expect(await executionsOf(order.id)).toHaveLength(1);
     expect(await orderItem(order.id)).toEqual(recorded);
     expect(archivedFor(order.id, 'Order Received')).toHaveLength(1);
+    expect(system.erp.salesOrders()).toHaveLength(salesOrders);
+    expect(system.wmsShipments.shipments()).toHaveLength(shipments);
+    // Replayed events are not archived again, and consumers published nothing new in answer to them.
+    expect(cloud.eventBridge.archivedEvents('order-automation-dev')).toHaveLength(archivedBefore);
   });
 });
