@@ -1,21 +1,11 @@
 import { z } from 'zod';
-import { WMS_LOCATION_IDS } from '#config/fulfilment';
-import { CachedSecrets } from '#shared/cached-secrets';
 import { CanonicalOrderSchema } from '#shared/canonical-order';
-import { requiredEnv } from '#shared/environment';
 import { logger } from '#shared/observability';
-import { ShipBobWms } from './adapters/shipbob-wms.ts';
+import { shipmentKey, wmsShipmentsFromEnvironment } from './clients.ts';
 import { shipmentFrom } from './domain/fulfilment-requests.ts';
 import { withSubstitutions } from './substituted-order.ts';
 
-const secrets = new CachedSecrets();
-const tokenSecret = requiredEnv('WMS_SHIPMENTS_TOKEN_SECRET_NAME');
-const wms = new ShipBobWms({
-  baseUrl: requiredEnv('WMS_SHIPMENTS_BASE_URL'),
-  channelId: requiredEnv('WMS_SHIPMENTS_CHANNEL_ID'),
-  locationIds: WMS_LOCATION_IDS,
-  accessToken: () => secrets.require(tokenSecret),
-});
+const wms = wmsShipmentsFromEnvironment();
 
 const InputSchema = z.object({
   order: CanonicalOrderSchema,
@@ -43,7 +33,7 @@ export async function handler(event: unknown): Promise<{ shipments: CreatedShipm
   const created: CreatedShipment[] = await Promise.all(
     shipments.map(async (shipment) => ({
       warehouseId: shipment.warehouseId,
-      ...(await wms.createShipment(shipmentFrom(shipping, shipment.warehouseId, shipment.lines), `${order.brand}-${order.orderId}-${shipment.warehouseId}`)),
+      ...(await wms.createShipment(shipmentFrom(shipping, shipment.warehouseId, shipment.lines), shipmentKey(order.brand, order.orderId, shipment.warehouseId))),
     })),
   );
   logger.info('shipments in the WMS', { shipments: created });

@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import { findBrand } from '#config/brands';
 import { erpCustomerNumberFor } from '#config/fulfilment';
-import { CachedSecrets } from '#shared/cached-secrets';
 import { CanonicalOrderSchema } from '#shared/canonical-order';
-import { requiredEnv } from '#shared/environment';
 import { logger } from '#shared/observability';
-import { BusinessCentralErp } from './adapters/business-central-erp.ts';
+import { erpFromEnvironment, salesOrderKey } from './clients.ts';
 import { salesOrderFrom } from './domain/fulfilment-requests.ts';
 import { withSubstitutions } from './substituted-order.ts';
 
-const secrets = new CachedSecrets();
-const tokenSecret = requiredEnv('ERP_ACCESS_TOKEN_SECRET_NAME');
-const erp = new BusinessCentralErp({ baseUrl: requiredEnv('ERP_BASE_URL'), companyId: requiredEnv('ERP_COMPANY_ID'), accessToken: () => secrets.require(tokenSecret) });
+const erp = erpFromEnvironment();
 
 const InputSchema = z.object({
   order: CanonicalOrderSchema,
@@ -30,7 +26,7 @@ export async function handler(event: unknown): Promise<{ erpOrderId: string; num
   logger.appendKeys({ brand: order.brand, orderId: order.orderId });
   const brand = findBrand(order.brand);
   if (!brand) throw new Error(`unknown brand ${order.brand}`);
-  const result = await erp.createSalesOrder(salesOrderFrom(withSubstitutions(order, substitutions), { customerNumber: erpCustomerNumberFor(brand) }), `${order.brand}-${order.orderId}`);
+  const result = await erp.createSalesOrder(salesOrderFrom(withSubstitutions(order, substitutions), { customerNumber: erpCustomerNumberFor(brand) }), salesOrderKey(order.brand, order.orderId));
   logger.info('sales order in the ERP', { ...result });
   return result;
 }

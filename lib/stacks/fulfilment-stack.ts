@@ -25,6 +25,7 @@ export class FulfilmentStack extends Stack {
   public readonly rtoStatsTable: dynamodb.Table;
   public readonly submitToErp: ServiceFunction;
   public readonly createWmsShipments: ServiceFunction;
+  public readonly cancelHandOff: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: FulfilmentStackProps) {
     super(scope, id, props);
@@ -45,6 +46,8 @@ export class FulfilmentStack extends Stack {
     const erpToken = token('ErpAccessToken', 'erp', 'OAuth2 bearer token for the ERP API (Business Central); replace the generated value');
     const wmsToken = token('WmsShipmentsAccessToken', 'wms-shipments', 'Bearer token for the WMS order API (ShipBob); replace the generated value');
 
+    const erpEnvironment = { ERP_BASE_URL: config.erp.baseUrl, ERP_COMPANY_ID: config.erp.companyId, ERP_ACCESS_TOKEN_SECRET_NAME: erpToken.secretName };
+    const wmsEnvironment = { WMS_SHIPMENTS_BASE_URL: config.wmsShipments.baseUrl, WMS_SHIPMENTS_CHANNEL_ID: config.wmsShipments.channelId, WMS_SHIPMENTS_TOKEN_SECRET_NAME: wmsToken.secretName };
     // The ERP and the WMS may take seconds; the workflow's Retry covers slower outages.
     this.submitToErp = new ServiceFunction(this, 'SubmitToErp', {
       entry: 'lambdas/fulfilment/submit-to-erp.ts',
@@ -52,7 +55,7 @@ export class FulfilmentStack extends Stack {
       description: 'Order lifecycle step: creates the sales order in the ERP once per order (looked up by our key before creating)',
       logRetentionDays: config.logRetentionDays,
       timeout: Duration.seconds(30),
-      environment: { ERP_BASE_URL: config.erp.baseUrl, ERP_COMPANY_ID: config.erp.companyId, ERP_ACCESS_TOKEN_SECRET_NAME: erpToken.secretName },
+      environment: erpEnvironment,
     });
     erpToken.grantRead(this.submitToErp.role);
     this.createWmsShipments = new ServiceFunction(this, 'CreateWmsShipments', {
@@ -61,9 +64,19 @@ export class FulfilmentStack extends Stack {
       description: 'Order lifecycle step: creates one WMS order per routed shipment, keyed by order and warehouse',
       logRetentionDays: config.logRetentionDays,
       timeout: Duration.seconds(30),
-      environment: { WMS_SHIPMENTS_BASE_URL: config.wmsShipments.baseUrl, WMS_SHIPMENTS_CHANNEL_ID: config.wmsShipments.channelId, WMS_SHIPMENTS_TOKEN_SECRET_NAME: wmsToken.secretName },
+      environment: wmsEnvironment,
     });
     wmsToken.grantRead(this.createWmsShipments.role);
+    this.cancelHandOff = new ServiceFunction(this, 'CancelHandOff', {
+      entry: 'lambdas/fulfilment/cancel-hand-off.ts',
+      serviceName: 'fulfilment',
+      description: 'Order lifecycle compensation: cancels the ERP sales order and the WMS shipments of an order cancelled during the hand-off',
+      logRetentionDays: config.logRetentionDays,
+      timeout: Duration.seconds(30),
+      environment: { ...erpEnvironment, ...wmsEnvironment },
+    });
+    erpToken.grantRead(this.cancelHandOff.role);
+    wmsToken.grantRead(this.cancelHandOff.role);
 
     // Routing learns from every delivery: each outcome counts once toward its destination's RTO risk.
     const outcomes = new EventRuleToQueue(this, 'DeliveryOutcomes', {

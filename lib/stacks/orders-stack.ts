@@ -38,6 +38,7 @@ export interface OrdersStackProps extends StackProps {
   /** Workflow steps owned by the fulfilment context. */
   readonly submitToErp: lambda.IFunction;
   readonly createWmsShipments: lambda.IFunction;
+  readonly cancelHandOff: lambda.IFunction;
 }
 
 /** Detail-types the orders context applies to its table, in the order they usually arrive. */
@@ -100,6 +101,7 @@ export class OrdersStack extends Stack {
         ReleaseStockFunctionArn: props.releaseStock.functionArn,
         SubmitToErpFunctionArn: props.submitToErp.functionArn,
         CreateWmsShipmentsFunctionArn: props.createWmsShipments.functionArn,
+        CancelHandOffFunctionArn: props.cancelHandOff.functionArn,
         EventBusName: props.bus.eventBusName,
         OrdersEventSource: props.ordersEventSource,
       },
@@ -118,7 +120,7 @@ export class OrdersStack extends Stack {
     workflowRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
-        resources: [props.reserveStock.functionArn, props.releaseStock.functionArn, props.submitToErp.functionArn, props.createWmsShipments.functionArn],
+        resources: [props.reserveStock.functionArn, props.releaseStock.functionArn, props.submitToErp.functionArn, props.createWmsShipments.functionArn, props.cancelHandOff.functionArn],
       }),
     );
     grantPutEventsAsSource(workflowRole, props.bus, props.ordersEventSource);

@@ -53,6 +53,7 @@ export class OrderAutomationStage extends Stage {
       releaseStock: this.inventory.releaseStock.function,
       submitToErp: this.fulfilment.submitToErp.function,
       createWmsShipments: this.fulfilment.createWmsShipments.function,
+      cancelHandOff: this.fulfilment.cancelHandOff.function,
       intakeEventSource: EVENT_SOURCES.intake,
       ordersEventSource: EVENT_SOURCES.orders,
       inventoryEventSource: EVENT_SOURCES.inventory,

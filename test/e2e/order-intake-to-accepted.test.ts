@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud/cloud.ts';
 import type { LocalSystem } from '../../local/local-system.ts';
 import { shopifySecretFor } from '../../local/demo.ts';
+import { cancelledOf } from '../../local/simulators/shopify/scenarios.ts';
 import { deliverShopifyWebhook } from '../../local/simulators/shopify/webhook-sender.ts';
 import { parseDetail } from '../../lambdas/shared/events.ts';
 import { RtoStatsTable } from '../../lambdas/fulfilment/adapters/rto-stats-table.ts';
@@ -38,7 +39,7 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-function send(body: string, options: { webhookId?: string; signature?: string } = {}) {
+function send(body: string, options: { webhookId?: string; signature?: string; topic?: string } = {}) {
   return deliverShopifyWebhook({ apiUrl: cloud.apiUrl, brand: BRAND, shopDomain: 'saffron-threads.myshopify.com', secret, body, ...options });
 }
 
@@ -134,6 +135,30 @@ describe('a signed Shopify order, end to end on the local cloud', () => {
     expect((await rtoStats.statsFor(area)).pincode?.cod.returned).toBe(before + 1);
     expect(await rtoStats.outcomeOf(`${BRAND}#rto-1`)).toBe('returned');
   });
+
+  it('cancelled while the ERP is still answering: the sales order and the shipment that were created are cancelled again, and the stock is released', async () => {
+    const payload = aShopifyOrder({ id: nextOrderId++ });
+    const orderId = String(payload.id);
+    // The ERP books the sales order but never answers, so the hand-off is still running when the cancellation arrives.
+    system.erp.failNext(1, 'timeout', { method: 'POST' });
+    const requestsBefore = system.erp.requests.length;
+    await send(JSON.stringify(payload));
+    for (let waited = 0; !system.erp.requests.slice(requestsBefore).some((request) => request.fault === 'timeout'); waited += 50) {
+      if (waited > 30_000) throw new Error('the ERP never received the sales order');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    await send(JSON.stringify(cancelledOf(payload, 'customer')), { topic: 'orders/cancelled' });
+    await cloud.idle();
+
+    expect((await orderItem(orderId))?.status?.S).toBe('CANCELLED');
+    // Business Central deletes an unposted sales order; the simulator keeps it for inspection as Deleted.
+    expect(system.erp.salesOrders().filter((salesOrder) => salesOrder.externalDocumentNumber.includes(orderId)).map((salesOrder) => salesOrder.status)).toEqual(['Deleted']);
+    const shipments = system.wmsShipments.shipments().filter((shipment) => shipment.referenceId.includes(orderId));
+    expect(shipments.map((shipment) => shipment.status)).toEqual(['Cancelled']);
+    expect(archivedFor(orderId, 'Order Submitted')).toEqual([]);
+    expect(archivedFor(orderId, 'Inventory Released')).toHaveLength(1);
+  }, 60_000);
 
   it('a permanent WMS refusal fails the order with the WMS\'s reason, for ops', async () => {
     const order = newOrder();

@@ -86,8 +86,9 @@ const functions = synth.stacks.flatMap(({ name, template }) =>
 );
 
 describe('Lambda functions', () => {
-  it('finds the seventeen functions of the stage: 2 intake, 3 fulfilment, 8 inventory, 4 orders', () => {
+  it('finds the eighteen functions of the stage: 2 intake, 4 fulfilment, 8 inventory, 4 orders', () => {
     expect(functions.map((f) => f.path).sort()).toEqual([
+      'dev/Fulfilment/CancelHandOff/Function/Resource',
       'dev/Fulfilment/CreateWmsShipments/Function/Resource',
       'dev/Fulfilment/RecordDeliveryOutcome/Function/Resource',
       'dev/Fulfilment/SubmitToErp/Function/Resource',
@@ -106,7 +107,7 @@ describe('Lambda functions', () => {
       'dev/Orders/TrackOrder/Function/Resource',
       'dev/Orders/ValidateOrder/Function/Resource',
     ]);
-    expect(functions).toHaveLength(17);
+    expect(functions).toHaveLength(18);
   });
 
   describe.each([

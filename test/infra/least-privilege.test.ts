@@ -228,6 +228,8 @@ describe('least privilege', () => {
       [roleOf('TrackOrder').logicalId]: [trackingKey.path],
       [roleOf('SubmitToErp').logicalId]: [erpToken.path],
       [roleOf('CreateWmsShipments').logicalId]: [wmsShipmentsToken.path],
+      // The compensation cancels at both systems, so it reads both tokens.
+      [roleOf('CancelHandOff').logicalId]: [erpToken.path, wmsShipmentsToken.path].sort(),
     });
   });
 
@@ -312,7 +314,7 @@ describe('least privilege', () => {
       expect(grantsOf(roleOf('ValidateOrder').logicalId)).toEqual({ ...ownLogs('Orders/ValidateOrder'), ...xray });
     });
 
-    it('the order-lifecycle workflow: only UpdateItem on the orders table, invoking ValidateOrder, ReserveStock, ReleaseStock, SubmitToErp and CreateWmsShipments, and publishing as the orders source', () => {
+    it('the order-lifecycle workflow: only UpdateItem on the orders table, invoking ValidateOrder, ReserveStock, ReleaseStock, SubmitToErp, CreateWmsShipments and CancelHandOff, and publishing as the orders source', () => {
       const workflow = resourceAt<{ RoleArn: unknown }>(synth, 'AWS::StepFunctions::StateMachine', '/OrderLifecycle/Resource');
       const validateOrder = 'dev/Orders/ValidateOrder/Function/Resource';
       expect(grantsOf(referencedLogicalId(workflow.properties.RoleArn) as string)).toEqual({
@@ -325,7 +327,18 @@ describe('least privilege', () => {
         'dev/Inventory/ReleaseStock/Function/Resource': ['lambda:InvokeFunction'],
         'dev/Fulfilment/SubmitToErp/Function/Resource': ['lambda:InvokeFunction'],
         'dev/Fulfilment/CreateWmsShipments/Function/Resource': ['lambda:InvokeFunction'],
+        'dev/Fulfilment/CancelHandOff/Function/Resource': ['lambda:InvokeFunction'],
         [bus(EVENT_SOURCES.orders)]: ['events:PutEvents'],
+      });
+    });
+
+    it('CancelHandOff: only its logs and traces and reading both access tokens; no bus, no table', () => {
+      const token = (id: string) => resourceAt(synth, 'AWS::SecretsManager::Secret', `/Fulfilment/${id}/Resource`).path;
+      expect(grantsOf(roleOf('CancelHandOff').logicalId)).toEqual({
+        ...ownLogs('Fulfilment/CancelHandOff'),
+        ...xray,
+        [token('ErpAccessToken')]: SECRET_READ,
+        [token('WmsShipmentsAccessToken')]: SECRET_READ,
       });
     });
 

@@ -8,6 +8,7 @@ import { describeArn, referencedLogicalId, referencedType, resolveReference, res
 interface Catcher {
   readonly ErrorEquals: string[];
   readonly Next: string;
+  readonly ResultPath?: string | null;
 }
 interface Choice {
   readonly Variable?: string;
@@ -180,6 +181,7 @@ describe('order-lifecycle workflow', () => {
       'Is Order Live?': 'Choice',
       'Hand Off To ERP And WMS': 'Parallel',
       'Mark Order Submitted': 'Task',
+      'Cancel ERP Order And Shipments': 'Task',
       'Cancelled During Hand-off': 'Succeed',
       'Publish Order Submitted': 'Task',
       'Order Submitted': 'Succeed',
@@ -243,16 +245,18 @@ describe('order-lifecycle workflow', () => {
     expect(definition.States['Is Order Live?']?.Choices).toHaveLength(1);
   });
 
-  it('records a handed-off order as Submitted, then publishes Order Submitted; a cancellation that won meanwhile ends the execution quietly', () => {
+  it('records a handed-off order as Submitted, then publishes Order Submitted; a cancellation that won meanwhile cancels the sales order and the shipments', () => {
     expect(definition.States['Hand Off To ERP And WMS']?.Next).toBe('Mark Order Submitted');
     expect(definition.States['Mark Order Submitted']?.Parameters).toMatchObject({
       ConditionExpression: '#status IN (:accepted, :submitted)',
       ExpressionAttributeValues: { ':submitted': { S: 'SUBMITTED' }, ':accepted': { S: 'ACCEPTED' }, ':version': { N: '3' } },
     });
     expect(definition.States['Mark Order Submitted']?.Catch?.map((c) => [c.ErrorEquals, c.Next])).toEqual([
-      [['DynamoDB.ConditionalCheckFailedException'], 'Cancelled During Hand-off'],
+      [['DynamoDB.ConditionalCheckFailedException'], 'Cancel ERP Order And Shipments'],
       [['States.ALL'], 'Record Failure'],
     ]);
+    expect(definition.States['Cancel ERP Order And Shipments']?.Parameters?.Payload).toEqual({ 'brand.$': '$.brand', 'orderId.$': '$.orderId', 'handoff.$': '$.handoff' });
+    expect(definition.States['Cancel ERP Order And Shipments']?.Next).toBe('Cancelled During Hand-off');
     expect(definition.States['Mark Order Submitted']?.Next).toBe('Publish Order Submitted');
     expect(definition.States['Publish Order Submitted']?.Next).toBe('Order Submitted');
   });
@@ -262,18 +266,19 @@ describe('order-lifecycle workflow', () => {
     tasks.filter(({ state }) => state.Resource === 'arn:aws:states:::lambda:invoke').map(({ name, state }) => [name, state.Parameters?.FunctionName]),
   );
 
-  it('invokes exactly ValidateOrder, ReserveStock, ReleaseStock, SubmitToErp and CreateWmsShipments, each unqualified, through lambda:invoke', () => {
+  it('invokes exactly ValidateOrder, ReserveStock, ReleaseStock, SubmitToErp, CreateWmsShipments and CancelHandOff, each unqualified, through lambda:invoke', () => {
     expect(lambdaTasks).toEqual({
       'Validate Order': '${ValidateOrderFunctionArn}',
       'Reserve And Route': '${ReserveStockFunctionArn}',
       'Release Stock Of Cancelled Order': '${ReleaseStockFunctionArn}',
       'Submit To ERP': '${SubmitToErpFunctionArn}',
       'Create WMS Shipments': '${CreateWmsShipmentsFunctionArn}',
+      'Cancel ERP Order And Shipments': '${CancelHandOffFunctionArn}',
     });
     const substitutions = stateMachine?.properties.DefinitionSubstitutions ?? {};
     expect(
       Object.fromEntries(
-        ['ValidateOrderFunctionArn', 'ReserveStockFunctionArn', 'ReleaseStockFunctionArn', 'SubmitToErpFunctionArn', 'CreateWmsShipmentsFunctionArn'].map((key) => [
+        ['ValidateOrderFunctionArn', 'ReserveStockFunctionArn', 'ReleaseStockFunctionArn', 'SubmitToErpFunctionArn', 'CreateWmsShipmentsFunctionArn', 'CancelHandOffFunctionArn'].map((key) => [
           key,
           describeArn(synth, 'orders', substitutions[key]),
         ]),
@@ -284,6 +289,7 @@ describe('order-lifecycle workflow', () => {
       ReleaseStockFunctionArn: 'dev/Inventory/ReleaseStock/Function/Resource',
       SubmitToErpFunctionArn: 'dev/Fulfilment/SubmitToErp/Function/Resource',
       CreateWmsShipmentsFunctionArn: 'dev/Fulfilment/CreateWmsShipments/Function/Resource',
+      CancelHandOffFunctionArn: 'dev/Fulfilment/CancelHandOff/Function/Resource',
     });
   });
 
@@ -320,6 +326,14 @@ describe('order-lifecycle workflow', () => {
     expect(describeArn(synth, 'orders', stateMachine?.properties.DefinitionSubstitutions?.EventBusName)).toBe('dev/Platform/Bus/Resource');
   });
 
+  it('keeps the order\'s fields when a caught error leads to another Task (a compensation needs brand, order and what was done)', () => {
+    const states = Object.entries(definition.States);
+    const catchesIntoTasks = states.flatMap(([name, state]) => (state.Catch ?? []).filter((c) => definition.States[c.Next]?.Type === 'Task').map((c) => ({ name, ...c })));
+    expect(catchesIntoTasks.length).toBeGreaterThan(0);
+    // Without a ResultPath the error object replaces the whole state, and the next Task finds no $.brand.
+    for (const { name, Next, ResultPath } of catchesIntoTasks) expect(ResultPath, `${name} → ${Next}`).toMatch(/^\$\.\w+$/);
+  });
+
   it('finds the Task states to check', () => {
     expect(tasks.map(({ name }) => name).sort()).toEqual(
       [
@@ -333,6 +347,7 @@ describe('order-lifecycle workflow', () => {
         'Submit To ERP',
         'Create WMS Shipments',
         'Mark Order Submitted',
+        'Cancel ERP Order And Shipments',
         'Publish Order Submitted',
         'Mark Order Rejected',
         'Publish Order Rejected',
@@ -399,7 +414,7 @@ describe('order-lifecycle workflow', () => {
     };
     const enclosingParallel = (name: string) => branchTasks.find((task) => task.name === name)?.parallelState;
     const callers = tasks.filter(({ state }) => state.Resource === 'arn:aws:states:::lambda:invoke' && callsErpOrWms(state.Parameters?.FunctionName));
-    expect(callers.map(({ name }) => name).sort(), 'the Tasks that call the ERP or the WMS').toEqual(['Create WMS Shipments', 'Submit To ERP']);
+    expect(callers.map(({ name }) => name).sort(), 'the Tasks that call the ERP or the WMS').toEqual(['Cancel ERP Order And Shipments', 'Create WMS Shipments', 'Submit To ERP']);
     for (const { name, state } of callers) {
       expect(state.Retry?.find((retrier) => retrier.ErrorEquals.includes('TransientFulfilmentError')), `${name}: retrier of TransientFulfilmentError`).toEqual(TRANSIENT_FULFILMENT_RETRY);
       // Neither the Task nor a Parallel around it (which would call both systems again) may retry a permanent failure.
