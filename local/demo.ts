@@ -106,3 +106,24 @@ export async function runDemo(cloud: LocalCloud, count: number, timeoutMs = 120_
     return outcomes.get(orderId) ?? { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: expectedStatusOf(order, findBrand(order.brand.id)!), status: 'TIMED OUT', httpStatus };
   });
 }
+
+/**
+ * Where routing sent a few accepted orders and why (warehouse, shipping cost, promised date), as
+ * the status API shows it; lines ready to print.
+ */
+export async function routingSamples(cloud: LocalCloud, outcomes: readonly OrderOutcome[], count = 3): Promise<string[]> {
+  const client = new DynamoDBClient({ endpoint: cloud.dynamoDbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const lines: string[] = [];
+  try {
+    for (const outcome of outcomes.filter((candidate) => candidate.status === 'SUBMITTED').slice(0, count)) {
+      const { Item } = await client.send(new GetItemCommand({ TableName: ordersTableName('dev'), Key: { pk: { S: `ORDER#${outcome.brand}#${outcome.orderId}` }, sk: { S: 'ORDER' } } }));
+      const reservation = Item?.reservation?.S ? (JSON.parse(Item.reservation.S) as { shipments: { warehouseId: string; promisedDeliveryDate: string }[]; routing: { reasons: string[] } }) : undefined;
+      if (!reservation) continue;
+      const shipments = reservation.shipments.map((shipment) => `${shipment.warehouseId} (by ${shipment.promisedDeliveryDate})`).join(' + ');
+      lines.push(`${outcome.brand} ${outcome.orderNumber} → ${shipments}`, ...reservation.routing.reasons.slice(0, 2).map((reason) => `    ${reason}`));
+    }
+  } finally {
+    client.destroy();
+  }
+  return lines;
+}

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { LocalLogger } from './cloud/contracts.ts';
-import { runDemo } from './demo.ts';
+import { routingSamples, runDemo } from './demo.ts';
 import { LocalSystem } from './local-system.ts';
 import { showStockSync } from './stock-demo.ts';
 import { synthesizeStage } from './synth.ts';
@@ -71,6 +71,8 @@ async function main(): Promise<number> {
     }
     const reached = outcomes.filter((outcome) => outcome.status === outcome.expectedStatus).length;
     console.log(`\n${reached}/${outcomes.length} orders reached their expected state in ${seconds.toFixed(1)} s`);
+    console.log('\nRouting (cost, speed, stock health, RTO risk), as GET /orders/{brand}/{id} shows it:');
+    for (const line of await routingSamples(cloud, outcomes)) console.log(`  ${line}`);
     console.log('\nStock: a WMS change reaching the storefronts, and drift found by reconciliation…');
     for (const line of await showStockSync(system)) console.log(`  ${line}`);
   }
