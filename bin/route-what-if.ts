@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { findBrand } from '../lib/config/brands.ts';
 import { productsOf } from '../lib/config/catalog.ts';
-import { rateCardFor, WAREHOUSE_REGIONS } from '../lib/config/rate-cards.ts';
-import { productWeightGrams, routingWeightsFor } from '../lib/config/routing.ts';
-import { findWarehouse, type WarehouseConfig } from '../lib/config/warehouses.ts';
-import { routeOrder } from '../lambdas/fulfilment/domain/routing/route-order.ts';
+import { findWarehouse } from '../lib/config/warehouses.ts';
+import { routeForBrand } from '../lambdas/fulfilment/routing-request.ts';
 import { formatMoney } from '../lambdas/fulfilment/domain/routing/reasons.ts';
-import type { OrderedLine, Place, RoutingDecision, WarehouseCandidate } from '../lambdas/fulfilment/domain/routing/types.ts';
+import type { OrderedLine, RoutingDecision, StockLevel } from '../lambdas/fulfilment/domain/routing/types.ts';
 import { CountrySchema, PaymentMethodSchema, type PaymentMethod } from '../lambdas/shared/canonical-order.ts';
 import { locatePostalCode } from '../lambdas/shared/postal/geo.ts';
 import { normalizePostalCode } from '../lambdas/shared/postal/postal-codes.ts';
@@ -54,18 +52,14 @@ export function parseOrdersCsv(csv: string): WhatIfRow[] {
 
 const DEFAULT_UNITS = 500;
 
-function warehousePlace(warehouse: WarehouseConfig): Place {
-  const located = locatePostalCode(warehouse.country, warehouse.postalCode);
-  if (located) return located;
-  const region = WAREHOUSE_REGIONS[warehouse.id];
-  if (!region) throw new Error(`cannot place warehouse ${warehouse.id}: its postal code is unknown and it has no WAREHOUSE_REGIONS entry`);
-  return { country: warehouse.country, postalCode: warehouse.postalCode, latitude: warehouse.latitude, longitude: warehouse.longitude, ...region };
-}
-
-function candidateFor(warehouse: WarehouseConfig, stock: StockFile | undefined): WarehouseCandidate {
-  const units = stock ? (stock[warehouse.id] ?? {}) : Object.fromEntries(productsOf(warehouse.country).map((product) => [product.sku, DEFAULT_UNITS]));
-  const levels = Object.fromEntries(Object.entries(units).map(([sku, available]) => [sku, { available, safetyStock: warehouse.safetyStock, onHand: available + warehouse.safetyStock }]));
-  return { warehouse, location: warehousePlace(warehouse), stock: levels };
+/** The level of `sku` at a warehouse from the stock file, or the default stock when there is none. */
+function levelFrom(stock: StockFile | undefined) {
+  return (sku: string, warehouseId: string): StockLevel | undefined => {
+    const warehouse = findWarehouse(warehouseId);
+    if (!warehouse) return undefined;
+    const available = stock ? stock[warehouseId]?.[sku] : productsOf(warehouse.country).some((product) => product.sku === sku) ? DEFAULT_UNITS : undefined;
+    return available === undefined ? undefined : { available, safetyStock: warehouse.safetyStock, onHand: available + warehouse.safetyStock };
+  };
 }
 
 interface Options {
@@ -83,17 +77,14 @@ function decide(order: WhatIfRow, options: Options, stock: StockFile | undefined
   if (!country.success || country.data !== brand.country) throw new Error(`row ${order.row}: ${brand.id} sells in ${brand.country}, not "${order.country}"`);
   const destination = locatePostalCode(country.data, order.postalCode);
   if (!destination) throw new Error(`row ${order.row}: postal code "${order.postalCode}" is not known in ${country.data}`);
-  const candidates = brand.warehouses.map((id) => findWarehouse(id)).filter((warehouse) => warehouse !== undefined).map((warehouse) => candidateFor(warehouse, stock));
-  return routeOrder({
+  return routeForBrand({
+    brand,
     lines: order.lines,
     destination,
     paymentMethod: order.payment,
     orderedAt,
-    candidates,
+    levelOf: levelFrom(stock),
     rtoRisk: { cod: Number(options.codRisk), prepaid: Number(options.prepaidRisk) },
-    weights: routingWeightsFor(brand),
-    rateCard: rateCardFor(country.data),
-    weightGrams: productWeightGrams,
   });
 }
 
