@@ -8,7 +8,7 @@ import {
   arnResourceName,
   arnService,
   createClock,
-  type Clock,
+  type LocalClock,
   type LocalLogger,
   type TargetDelivery,
 } from './contracts.ts';
@@ -57,6 +57,9 @@ export interface LocalCloudOptions {
   readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
 
+/** Checks in a row that must find nothing working before `quiescent()` resolves. */
+const QUIET_CHECKS = 3;
+
 /** Worker threads per function when the template reserves no concurrency. */
 const LOCAL_WORKERS_PER_FUNCTION = 4;
 
@@ -67,7 +70,7 @@ const LOCAL_WORKERS_PER_FUNCTION = 4;
  * the functions' real AWS SDK clients reach through AWS_ENDPOINT_URL.
  */
 interface LocalCloudParts {
-  readonly clock: Clock;
+  readonly clock: LocalClock;
   readonly eventBridge: EventBridgeService;
   readonly sqs: SqsService;
   readonly stepFunctions: StepFunctionsService;
@@ -87,7 +90,7 @@ interface LocalCloudParts {
 }
 
 export class LocalCloud {
-  readonly clock: Clock;
+  readonly clock: LocalClock;
   readonly eventBridge: EventBridgeService;
   readonly sqs: SqsService;
   readonly stepFunctions: StepFunctionsService;
@@ -415,7 +418,10 @@ export class LocalCloud {
 
   /**
    * Resolves once no event delivery, queued message, running execution or invocation (scheduled
-   * or event) remains. Schedules' future firings are not waited for.
+   * or event) remains. Schedules' future firings are not waited for. Executions parked on task
+   * tokens count as done, but whatever waits on the clock is waited for in clock time: an
+   * execution in a Wait state or retry pause, a message delayed or in flight, a retry backoff. With
+   * timers hours or days away use `quiescent()` or `fastForward()` instead.
    */
   async idle(): Promise<void> {
     for (let settledRounds = 0; settledRounds < 2; ) {
@@ -427,6 +433,75 @@ export class LocalCloud {
       const busy = this.eventBridge.pendingDeliveries() > 0 || this.scheduler.pendingDeliveries() > 0 || this.lambda.pendingAsyncInvocations() > 0;
       settledRounds = busy ? 0 : settledRounds + 1;
     }
+  }
+
+  /**
+   * Resolves once nothing runs that would finish without the clock moving or outside input: no
+   * Lambda invocation runs, no event or scheduled invocation is being handed over, no queue batch
+   * is being handled and no visible message waits for its event source mapping, and every running
+   * execution waits only for task tokens or for the clock. Unlike `idle()`, it does not wait for
+   * what only the clock brings (a Wait state or task timeout days away, a retry backoff, a delayed
+   * or in-flight message), so it resolves while an execution is parked on a long timer.
+   */
+  async quiescent(): Promise<void> {
+    for (let quietChecks = 0; quietChecks < QUIET_CHECKS; ) {
+      // Let microtasks and I/O callbacks run first: the runner moves between states in microtasks,
+      // and a real timer of a millisecond lets any zero-delay timers of the libraries fire.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      quietChecks = this.hasRunnableWork() ? 0 : quietChecks + 1;
+    }
+  }
+
+  /**
+   * Makes `ms` of local time pass in seconds of real time, deterministically: the clock jumps
+   * (`Clock.advance`) from one due timer to the next (Wait states, task and heartbeat timeouts,
+   * retry backoffs, visibility timeouts), or by `step` ms at most, and before every jump and after
+   * the last one waits for `quiescent()` and then `settle()` (for simulators beside the cloud), so
+   * the work each timer set off (Lambda calls, queue deliveries, callbacks) finishes before time
+   * jumps again. Resolves while executions stay parked on task tokens or later timers.
+   *
+   * Schedules do not fire once per missed period: a schedule jumped over fires once per jump and
+   * carries on from the current time (see `SchedulerService.fire`), and the event source
+   * mappings' long polls do not make jumps stop every 20 s (both use deferrable timers). SQS
+   * visibility timeouts and retry backoffs run on the clock too, so a jump makes messages still in
+   * flight visible again and they are received again. Jumps come only once no batch is being
+   * handled, so that takes messages whose batch failed (their retry, as on AWS) or that a client
+   * outside the mappings received and has not deleted; every consumer is idempotent.
+   *
+   * Lambda functions read real time (`Date`) in their worker threads, not this clock.
+   */
+  async fastForward(ms: number, options: { step?: number; settle?: () => Promise<void> } = {}): Promise<void> {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`fastForward needs a finite number of milliseconds >= 0, received ${ms}`);
+    const { step, settle } = options;
+    if (step !== undefined && !(step > 0)) throw new RangeError(`fastForward step must be > 0 milliseconds, received ${step}`);
+    const settled = async (): Promise<void> => {
+      await this.quiescent();
+      if (!settle) return;
+      await settle();
+      await this.quiescent();
+    };
+    const end = this.clock.now() + ms;
+    await settled();
+    for (let now = this.clock.now(); now < end; now = this.clock.now()) {
+      let target = end;
+      const next = this.clock.nextDueAt();
+      if (next !== undefined) target = Math.min(target, next);
+      if (step !== undefined) target = Math.min(target, now + step);
+      await this.clock.advance(Math.max(0, target - now));
+      await settled();
+    }
+  }
+
+  /** Whether any part of the cloud is working right now (see `quiescent`). */
+  private hasRunnableWork(): boolean {
+    return (
+      this.lambda.hasRunnableWork() ||
+      this.eventBridge.activeDeliveries() > 0 ||
+      this.scheduler.activeDeliveries() > 0 ||
+      this.mappings.some((mapping) => mapping.hasRunnableWork()) ||
+      this.stepFunctions.hasRunnableWork()
+    );
   }
 
   /** Runs `close` when the cloud stops, before its own parts: for simulators started beside it. */

@@ -19,8 +19,11 @@ import type { Clock } from '../../local/cloud/contracts.ts';
 import type { SqsService } from '../../local/cloud/sqs/service.ts';
 import { startSqsEndpoint, type SqsEndpoint } from './helpers/sqs-endpoint.ts';
 
-/** Time that moves only when the test says so, so visibility and retention are exact. */
-function manualClock(): Clock & { advance(ms: number): void } {
+/**
+ * Time that moves only when the test says so, so visibility and retention are exact. `advance`
+ * runs the timers it passes at once, before it returns; its promise is already settled.
+ */
+function manualClock(): Clock {
   let now = Date.UTC(2026, 0, 1);
   const timers = new Set<{ at: number; fn: () => void }>();
   const setTimer = (fn: () => void, ms: number): (() => void) => {
@@ -39,6 +42,7 @@ function manualClock(): Clock & { advance(ms: number): void } {
         timers.delete(timer);
         timer.fn();
       }
+      return Promise.resolve();
     },
   };
 }

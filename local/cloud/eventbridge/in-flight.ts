@@ -8,12 +8,18 @@ import type { Clock } from '../contracts.ts';
 export class InFlightWork {
   private readonly running = new Set<Promise<void>>();
   private readonly timers = new Set<() => void>();
+  private waiting = 0;
   private stopped = false;
 
   constructor(private readonly clock: Clock) {}
 
   get count(): number {
     return this.running.size;
+  }
+
+  /** Work running right now, leaving out work that only waits on the clock (a retry backoff). */
+  get activeCount(): number {
+    return Math.max(0, this.running.size - this.waiting);
   }
 
   get isStopped(): boolean {
@@ -30,7 +36,8 @@ export class InFlightWork {
   /** Waits `ms` of clock time; resolves `false` instead if the work was stopped meanwhile. */
   wait(ms: number): Promise<boolean> {
     if (this.stopped) return Promise.resolve(false);
-    return new Promise((resolve) => {
+    this.waiting += 1;
+    const waited = new Promise<boolean>((resolve) => {
       const cancelTimer = this.clock.setTimer(() => {
         this.timers.delete(cancel);
         resolve(true);
@@ -40,6 +47,9 @@ export class InFlightWork {
         resolve(false);
       };
       this.timers.add(cancel);
+    });
+    return waited.finally(() => {
+      this.waiting -= 1;
     });
   }
 

@@ -114,6 +114,11 @@ export class EventBridgeService implements JsonProtocolService {
     return this.work.count;
   }
 
+  /** Deliveries and replays running right now; those waiting on the clock to retry are left out. */
+  activeDeliveries(): number {
+    return this.work.activeCount;
+  }
+
   /** Resolves when no delivery, retry or replay is in flight. */
   idle(): Promise<void> {
     return this.work.idle();

@@ -19,6 +19,8 @@ export interface AsyncInvocationRun {
   /** Wait before retry n (0-based); the last entry repeats. */
   readonly retryDelaysMs: readonly number[];
   readonly clock: Clock;
+  /** Counts the runs pausing on the clock between attempts, so a fast-forward knows they only wait. */
+  readonly pausing?: { count: number };
   /** Aborted when the runtime closes: no more attempts, no destination. */
   readonly signal: AbortSignal;
   readonly onDestinationError: (error: unknown) => void;
@@ -50,7 +52,9 @@ function retryDelay(delays: readonly number[], index: number): number {
 
 /** Resolves true after `ms` of clock time, or false as soon as the run is aborted. */
 function pause(run: AsyncInvocationRun, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
+  const pausing = run.pausing ?? { count: 0 };
+  pausing.count += 1;
+  return new Promise<boolean>((resolve) => {
     if (run.signal.aborted) return resolve(false);
     const onAbort = (): void => {
       cancel();
@@ -61,5 +65,7 @@ function pause(run: AsyncInvocationRun, ms: number): Promise<boolean> {
       resolve(true);
     }, ms);
     run.signal.addEventListener('abort', onAbort, { once: true });
+  }).finally(() => {
+    pausing.count -= 1;
   });
 }

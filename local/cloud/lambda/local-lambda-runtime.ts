@@ -82,6 +82,10 @@ export class LocalLambdaRuntime implements LambdaInvoker {
   private readonly shutdown = new AbortController();
 
   private readonly invocations = new Map<string, number>();
+  /** Invocations handed to a worker and not yet answered. */
+  private running = 0;
+  /** Event invocations pausing on the clock between attempts. */
+  private readonly pausing = { count: 0 };
 
   constructor(options: LocalLambdaRuntimeOptions) {
     this.logger = options.logger;
@@ -128,6 +132,7 @@ export class LocalLambdaRuntime implements LambdaInvoker {
       options: { ...options, onFailure },
       retryDelaysMs: this.asyncRetryDelaysMs,
       clock: this.clock,
+      pausing: this.pausing,
       signal: this.shutdown.signal,
       onDestinationError: (error) =>
         this.logger.error('lambda event invocation destination failed', { functionName: fn.functionName, error: String(error) }),
@@ -144,6 +149,14 @@ export class LocalLambdaRuntime implements LambdaInvoker {
   /** Event invocations not yet finished, retries and destinations included. */
   pendingAsyncInvocations(): number {
     return this.asyncRuns.size;
+  }
+
+  /**
+   * Whether an invocation runs right now, synchronous or event, whoever started it, or an event
+   * invocation is between steps; one that only waits on the clock for its next attempt is not.
+   */
+  hasRunnableWork(): boolean {
+    return this.running > 0 || this.asyncRuns.size > this.pausing.count;
   }
 
   /** Resolves once every event invocation has finished, including those started meanwhile. */
@@ -172,12 +185,17 @@ export class LocalLambdaRuntime implements LambdaInvoker {
       // ReservedConcurrentExecutions of 0 throttles every invocation.
       return Promise.reject(new AwsServiceError('TooManyRequestsException', 'Rate Exceeded.', 429));
     }
-    return fn.pool.invoke({
-      requestId: randomUUID(),
-      eventJson,
-      invokedFunctionArn: functionArnOrName.startsWith('arn:') ? functionArnOrName : fn.arn,
-      timeoutMs: fn.timeoutMs,
-    });
+    this.running += 1;
+    return fn.pool
+      .invoke({
+        requestId: randomUUID(),
+        eventJson,
+        invokedFunctionArn: functionArnOrName.startsWith('arn:') ? functionArnOrName : fn.arn,
+        timeoutMs: fn.timeoutMs,
+      })
+      .finally(() => {
+        this.running -= 1;
+      });
   }
 
   private lookup(functionArnOrName: string): LocalFunction {

@@ -206,6 +206,11 @@ export class SchedulerService {
     return this.work.count + this.manualRuns.size;
   }
 
+  /** Invocations being handed over or run by hand right now; those waiting on the clock to retry are left out. */
+  activeDeliveries(): number {
+    return this.work.activeCount + this.manualRuns.size;
+  }
+
   /** Resolves once no invocation is in flight; future firings are not waited for. */
   async idle(): Promise<void> {
     while (this.pendingDeliveries() > 0) {
@@ -255,6 +260,11 @@ export class SchedulerService {
     this.timerUntil(schedule, next);
   }
 
+  /**
+   * The timer is deferrable (see `TimerOptions`): when the clock jumps over its firings
+   * (`Clock.advance`, `LocalCloud.fastForward`), it fires once, at the end of the jump, and `fire`
+   * coalesces what was missed.
+   */
   private timerUntil(schedule: Schedule, at: number): void {
     const delay = at - this.options.clock.now();
     const stepped = delay > MAX_TIMER_STEP_MS;
@@ -265,16 +275,33 @@ export class SchedulerService {
         else this.fire(schedule, at);
       },
       stepped ? MAX_TIMER_STEP_MS : delay,
+      { deferrable: true },
     );
   }
 
+  /**
+   * Runs the target once for the firing due at `scheduledTime`, then arms the next one. A firing
+   * that runs late by more than a period (the clock jumped over days, or the process was
+   * suspended) is coalesced: the missed firings do not run, this one runs once (with its own
+   * scheduled time), and the next firing is the expression's first one after the current time.
+   * Real EventBridge Scheduler never sees time jump, so it never has to choose; replaying every
+   * missed `rate(1 minute)` run of a two-day fast-forward (2,880 of them) would only flood the
+   * local cloud with work no one asked for.
+   */
   private fire(schedule: Schedule, scheduledTime: number): void {
     if (this.stopped) return;
     const executionId = randomUUID();
-    this.options.logger.info('scheduler: fired', { schedule: schedule.definition.name, scheduledTime: schedulerTime(scheduledTime), executionId });
+    const now = this.options.clock.now();
+    const nextOnTime = schedule.expression.nextAfter(scheduledTime, schedule.anchor);
+    const coalesced = nextOnTime !== undefined && nextOnTime <= now;
+    this.options.logger.info(coalesced ? 'scheduler: fired late; missed firings coalesced into this one' : 'scheduler: fired', {
+      schedule: schedule.definition.name,
+      scheduledTime: schedulerTime(scheduledTime),
+      executionId,
+      ...(coalesced ? { lateByMs: now - scheduledTime } : {}),
+    });
     this.work.start(() => this.deliver(schedule, scheduledTime, executionId));
-    // The next firing follows the expression, not how late this one ran; missed ones are skipped.
-    this.armAfter(schedule, Math.max(scheduledTime, this.options.clock.now()));
+    this.armAfter(schedule, Math.max(scheduledTime, now));
   }
 
   private async deliver(schedule: Schedule, scheduledTime: number, executionId: string): Promise<void> {

@@ -39,6 +39,7 @@ export class SqsEventSourceMapping {
   private poller: Promise<void> | undefined;
   private readonly batchesInFlight = new Set<Promise<void>>();
   private readonly stateListeners = new Set<() => void>();
+  private backingOff = false;
 
   constructor(private readonly options: SqsEventSourceMappingOptions) {
     this.batchSize = integerIn('batchSize', options.batchSize ?? 10, 1, 10_000);
@@ -93,6 +94,24 @@ export class SqsEventSourceMapping {
     });
   }
 
+  /**
+   * Whether the mapping is working right now: a batch is being handled, or a visible message is
+   * about to be received. Messages that are delayed or in flight (their visibility timeout runs on
+   * the clock) do not count: they come back by themselves once the clock reaches them.
+   *
+   * A clock jump therefore makes in-flight messages visible again, and they are received again.
+   * `LocalCloud.fastForward` jumps only once this is false, so there that happens only to
+   * messages whose batch failed (their retry, as on AWS) or that a client outside the mappings
+   * received and has not deleted yet; a bare `Clock.advance` can also jump past the visibility
+   * timeout of a batch still being handled. Every consumer is idempotent, so a second delivery is
+   * acceptable.
+   */
+  hasRunnableWork(): boolean {
+    if (this.batchesInFlight.size > 0) return true;
+    if (this.running === undefined || this.backingOff) return false;
+    return this.options.queue.counts().visible > 0;
+  }
+
   private isIdle(): boolean {
     if (this.batchesInFlight.size > 0) return false;
     if (this.running === undefined) return true;
@@ -119,7 +138,12 @@ export class SqsEventSourceMapping {
           queue: this.options.queue.name,
           error: error instanceof Error ? error.message : String(error),
         });
-        await this.options.clock.sleep(ERROR_BACKOFF_MS);
+        this.backingOff = true;
+        try {
+          await this.options.clock.sleep(ERROR_BACKOFF_MS);
+        } finally {
+          this.backingOff = false;
+        }
       }
     }
   }
@@ -142,7 +166,7 @@ export class SqsEventSourceMapping {
   /** Long polls for a first message, then gathers more until the batch is full or the window closes. */
   private async collectBatch(signal: AbortSignal): Promise<ReceivedMessage[]> {
     const { queue, clock } = this.options;
-    const batch = await queue.receive({ maxMessages: this.receiveSize(0), waitTimeMs: POLL_WAIT_MS, signal });
+    const batch = await queue.receive({ maxMessages: this.receiveSize(0), waitTimeMs: POLL_WAIT_MS, signal, deferrableDeadline: true });
     const windowEnds = clock.now() + this.maximumBatchingWindowSeconds * 1000;
     while (batch.length > 0 && batch.length < this.batchSize && !signal.aborted && clock.now() < windowEnds) {
       batch.push(...(await queue.receive({ maxMessages: this.receiveSize(batch.length), waitTimeMs: windowEnds - clock.now(), signal })));

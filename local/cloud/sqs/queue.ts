@@ -73,6 +73,12 @@ export interface ReceiveOptions {
   readonly waitTimeMs?: number;
   /** Ends a long poll early, for example when an event source mapping stops. */
   readonly signal?: AbortSignal;
+  /**
+   * Nothing depends on when the long poll ends empty (the caller just polls again), so when the
+   * clock jumps it may end at the end of the jump instead of exactly at its deadline (see
+   * `TimerOptions.deferrable`). Messages turning visible still wake it on time. @default false
+   */
+  readonly deferrableDeadline?: boolean;
 }
 
 interface StoredMessage {
@@ -143,7 +149,7 @@ export class SqsQueue {
     for (;;) {
       const received = this.takeVisible(options.maxMessages, options.visibilityTimeoutSeconds ?? this.settings.visibilityTimeoutSeconds);
       if (received.length > 0 || options.signal?.aborted || this.clock.now() >= deadline) return received;
-      await this.waitForChange(deadline, options.signal);
+      await this.waitForChange(deadline, options.signal, options.deferrableDeadline === true);
     }
   }
 
@@ -287,10 +293,12 @@ export class SqsQueue {
   }
 
   /** Resolves on any change to the queue, when the next hidden message turns visible, at the deadline, or on abort. */
-  private waitForChange(deadline: number, signal: AbortSignal | undefined): Promise<void> {
+  private waitForChange(deadline: number, signal: AbortSignal | undefined, deferrableDeadline: boolean): Promise<void> {
     return new Promise((resolve) => {
       let nextVisible = deadline;
       for (const message of this.stored.values()) nextVisible = Math.min(nextVisible, message.visibleAt);
+      // Only a wait that ends at a message turning visible must keep its moment through a clock jump.
+      const deferrable = deferrableDeadline && nextVisible >= deadline;
       const wake = (): void => {
         this.wakeReceivers.delete(wake);
         cancelTimer();
@@ -298,7 +306,7 @@ export class SqsQueue {
         resolve();
       };
       this.wakeReceivers.add(wake);
-      const cancelTimer = this.clock.setTimer(wake, Math.max(0, nextVisible - this.clock.now()));
+      const cancelTimer = this.clock.setTimer(wake, Math.max(0, nextVisible - this.clock.now()), { deferrable });
       signal?.addEventListener('abort', wake, { once: true });
     });
   }

@@ -18,9 +18,22 @@ export interface Retrier {
 export interface TaskStateSpec {
   readonly name: string;
   readonly resource: TaskResource;
-  readonly timeoutSeconds: number | undefined;
+  /** A fixed TimeoutSeconds, or where in the state input TimeoutSecondsPath reads it. */
+  readonly timeout: { readonly seconds: number } | { readonly path: string } | undefined;
   readonly heartbeatSeconds: number | undefined;
   readonly retriers: readonly Retrier[];
+  /**
+   * Set when the timeout comes from a path and the state has both InputPath and Parameters: the
+   * runner then hands the handler the raw state input (see `toRunnerDefinition`), and the handler
+   * applies these to it.
+   */
+  readonly inputProcessing?: InputProcessing;
+}
+
+/** A state's InputPath and Parameters, as written. */
+export interface InputProcessing {
+  readonly InputPath: string | null;
+  readonly Parameters: unknown;
 }
 
 export type WaitDuration =
@@ -121,8 +134,11 @@ function aslProblems(definitionText: string, source: Json): string {
 }
 
 function readTaskState(name: string, state: Json): TaskStateSpec {
-  if (state.TimeoutSecondsPath !== undefined || state.HeartbeatSecondsPath !== undefined) {
-    throw new Error(`state "${name}": TimeoutSecondsPath and HeartbeatSecondsPath are not emulated; use fixed values`);
+  if (state.HeartbeatSecondsPath !== undefined) {
+    throw new Error(`state "${name}": HeartbeatSecondsPath is not emulated; use a fixed HeartbeatSeconds`);
+  }
+  if (state.TimeoutSecondsPath !== undefined && typeof state.TimeoutSecondsPath !== 'string') {
+    throw new Error(`state "${name}": TimeoutSecondsPath must be a reference path`);
   }
   let resource: TaskResource;
   try {
@@ -133,12 +149,17 @@ function readTaskState(name: string, state: Json): TaskStateSpec {
   if (isCallback(resource) && !JSON.stringify(state.Parameters ?? null).includes('$$.Task.Token')) {
     throw new Error(`state "${name}" waits for a task token but its Parameters never pass $$.Task.Token`);
   }
+  const timeoutPath = state.TimeoutSecondsPath as string | undefined;
   return {
     name,
     resource,
-    timeoutSeconds: typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined,
+    timeout:
+      timeoutPath !== undefined ? { path: timeoutPath } : typeof state.TimeoutSeconds === 'number' ? { seconds: state.TimeoutSeconds } : undefined,
     heartbeatSeconds: typeof state.HeartbeatSeconds === 'number' ? state.HeartbeatSeconds : undefined,
     retriers: Array.isArray(state.Retry) ? (state.Retry as Retrier[]) : [],
+    ...(timeoutPath !== undefined && 'InputPath' in state && 'Parameters' in state
+      ? { inputProcessing: { InputPath: state.InputPath as string | null, Parameters: state.Parameters } }
+      : {}),
   };
 }
 
@@ -154,18 +175,47 @@ function readWaitState(name: string, state: Json): WaitStateSpec {
  * be in charge of time: Wait states become Tasks served by a clock-driven handler (their path
  * variant passes the evaluated path along in Parameters), Task timeouts move to the handlers,
  * and the execution timeout moves to the service.
+ *
+ * A Task with TimeoutSecondsPath reads its timeout from the raw state input, before InputPath and
+ * Parameters apply, so the runner is given Parameters that carry the path's value beside the
+ * task's own input (see `withTimeoutFromPath`); the handler takes them apart again, and the
+ * integration receives exactly what the state's InputPath and Parameters make of the input.
  */
 function toRunnerDefinition(source: Json): StateMachineDefinition {
   const runner = structuredClone(source);
   delete runner.TimeoutSeconds;
   forEachState(runner, (name, state, states) => {
     if (state.Type === 'Task') {
+      if (typeof state.TimeoutSecondsPath === 'string') withTimeoutFromPath(state, state.TimeoutSecondsPath);
       state.TimeoutSeconds = RUNNER_TASK_TIMEOUT_SECONDS;
       delete state.HeartbeatSeconds;
     }
     if (state.Type === 'Wait') states[name] = waitAsTask(state);
   });
   return runner as unknown as StateMachineDefinition;
+}
+
+/**
+ * Rewrites a Task's InputPath and Parameters into Parameters `{ Input, TimeoutSeconds }` (see
+ * `PathTimeoutInput`), all evaluated against the raw state input, as AWS evaluates
+ * TimeoutSecondsPath. `Input` is what the task's own InputPath and Parameters produce, nested so
+ * the runner evaluates it in place; only a state with both InputPath and Parameters gets the raw
+ * input in `Input`, for the handler to apply them (see `TaskStateSpec.inputProcessing`).
+ */
+function withTimeoutFromPath(state: Json, timeoutPath: string): void {
+  const hasInputPath = 'InputPath' in state;
+  const hasParameters = 'Parameters' in state;
+  const input: Json =
+    hasParameters && !hasInputPath
+      ? { Input: state.Parameters }
+      : hasInputPath && !hasParameters
+        ? state.InputPath === null
+          ? { Input: {} }
+          : { 'Input.$': state.InputPath }
+        : { 'Input.$': '$' };
+  state.Parameters = { ...input, 'TimeoutSeconds.$': timeoutPath };
+  delete state.InputPath;
+  delete state.TimeoutSecondsPath;
 }
 
 function waitAsTask(wait: Json): Json {
@@ -184,6 +234,14 @@ function waitAsTask(wait: Json): Json {
 export interface PathWaitInput {
   readonly Input: unknown;
   readonly WaitFor: unknown;
+}
+
+/** The input a Task state's handler receives when its timeout comes from TimeoutSecondsPath. */
+export interface PathTimeoutInput {
+  /** The task's effective input, or the raw state input when the spec has `inputProcessing`. */
+  readonly Input: unknown;
+  /** What TimeoutSecondsPath selected in the raw state input; not yet checked. */
+  readonly TimeoutSeconds: unknown;
 }
 
 function forEachState(

@@ -128,6 +128,7 @@ export class Execution {
       const StatesTimeoutError = await loadStatesTimeoutError();
       if (!this.isRunning) return;
       const machine = new StateMachine(definition.runnerDefinition, { validationOptions: { noValidate: true } });
+      const context = this.contextObject();
       const handlers = createTaskHandlers(definition, {
         executionArn: this.setup.executionArn,
         signal: this.closed.signal,
@@ -138,10 +139,11 @@ export class Execution {
         tokens: this.setup.tokens,
         pacer: new RetryPacer(),
         StatesTimeoutError,
+        context,
       });
       const execution = machine.run(JSON.parse(this.setup.input) as Parameters<StateMachine['run']>[0], {
         overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: noRunnerRetryPauses(definition) },
-        context: this.contextObject(),
+        context,
       });
       this.closed.signal.addEventListener('abort', () => execution.abort(), { once: true });
       const historyRead = this.readRunnerLog(execution.eventLogs);

@@ -101,6 +101,19 @@ export class StepFunctionsService implements JsonProtocolService {
     return promise;
   }
 
+  /**
+   * Whether some execution is working right now: starting, moving between states, running a task
+   * or closing. An execution whose open tasks all wait for a task token or for the local clock (a
+   * Wait state, a retry pause, a timeout) is not working. Sampled at one moment: the runner moves
+   * between states in microtasks, so a caller asks again a turn or two later before trusting a
+   * `false` (as `LocalCloud.quiescent` does).
+   */
+  hasRunnableWork(): boolean {
+    return [...this.executions.values()].some(
+      (execution) => !execution.isFinished && !(execution.isRunning && execution.activity.waitingOnlyForClockOrCallbacks),
+    );
+  }
+
   /** Stops every running execution (as ABORTED) and waits for them to finish, releasing their timers. */
   async shutdown(): Promise<void> {
     const open = [...this.executions.values()].filter((execution) => !execution.isFinished);

@@ -6,9 +6,17 @@ import type { RunOptions } from 'aws-local-stepfunctions';
 import { LOCAL_REGION, type Clock } from '../contracts.ts';
 import type { ExecutionActivity } from './activity.ts';
 import { raceClockAndClose, sleepOnClock } from './clock-waits.ts';
-import { TASK_TOKEN_PLACEHOLDER, type ParsedDefinition, type PathWaitInput, type TaskStateSpec, type WaitStateSpec } from './definition.ts';
+import {
+  TASK_TOKEN_PLACEHOLDER,
+  type ParsedDefinition,
+  type PathTimeoutInput,
+  type PathWaitInput,
+  type TaskStateSpec,
+  type WaitStateSpec,
+} from './definition.ts';
 import { StatesRuntimeError, TaskFailure } from './errors.ts';
 import type { ExecutionHistory } from './history.ts';
+import { applyInputProcessing } from './input-processing.ts';
 import { callResource, type TaskIntegrations } from './integrations.ts';
 import { historyResourceFields, isCallback } from './resources.ts';
 import type { RetryPacer } from './retry-pacer.ts';
@@ -29,6 +37,8 @@ export interface TaskRunContext {
   readonly tokens: TaskTokenRegistry;
   readonly pacer: RetryPacer;
   readonly StatesTimeoutError: new () => Error;
+  /** The context object the runner's states see as `$$`. */
+  readonly context: RunOptions['context'];
 }
 
 export function createTaskHandlers(definition: ParsedDefinition, run: TaskRunContext): LocalHandlers {
@@ -46,18 +56,20 @@ export function noRunnerRetryPauses(definition: ParsedDefinition): Record<string
 async function runTask(spec: TaskStateSpec, input: unknown, run: TaskRunContext): Promise<HandlerResult> {
   const end = run.activity.begin();
   let issued: IssuedToken | undefined;
-  const events = taskEvents(spec, run.history);
+  let events: TaskEvents | undefined;
   try {
     // The runner logs "state entered" just before calling the handler, and its log is read
     // asynchronously; yielding one turn lets that entry land in the history before the task's.
     await new Promise((resolve) => setImmediate(resolve));
     if (run.signal.aborted) throw new StatesRuntimeError('the execution was closed');
 
+    const { taskInput, timeoutSeconds } = await resolveTaskInput(spec, input, run);
     if (isCallback(spec.resource)) issued = run.tokens.issue(run.executionArn, spec.heartbeatSeconds);
-    const params = issued ? withTaskToken(input, issued.token) : input;
+    const params = issued ? withTaskToken(taskInput, issued.token) : taskInput;
+    events = taskEvents(spec, run.history, timeoutSeconds);
     events.scheduled(params);
     const work = perform(spec, params, issued, run, events);
-    const result = await raceClockAndClose(run.clock, work, spec.timeoutSeconds, () => new run.StatesTimeoutError(), run.signal);
+    const result = await raceClockAndClose(run.clock, work, timeoutSeconds, () => new run.StatesTimeoutError(), run.signal);
     events.succeeded(result);
     run.pacer.reset(spec.name);
     return result as HandlerResult;
@@ -66,14 +78,38 @@ async function runTask(spec: TaskStateSpec, input: unknown, run: TaskRunContext)
     const isTimeout = error instanceof run.StatesTimeoutError;
     if (isTimeout) issued?.close('timed-out');
     const failure = isTimeout || error instanceof TaskFailure || error instanceof StatesRuntimeError ? (error as Error) : unexpected(error);
-    events.failed(failure, isTimeout || failure.name === 'States.HeartbeatTimeout');
-    const pause = run.pacer.pauseBeforeRetry(spec.name, spec.retriers, failure.name, isTimeout);
-    if (pause !== undefined) await sleepOnClock(run.clock, pause, run.signal);
+    // Failing before the task was scheduled (a bad TimeoutSecondsPath, say) leaves no task events.
+    events?.failed(failure, isTimeout || failure.name === 'States.HeartbeatTimeout');
+    if (failure instanceof StatesRuntimeError) {
+      // The runner neither retries nor catches States.Runtime, so there is no retry to pause for.
+      run.pacer.reset(spec.name);
+    } else {
+      const pause = run.pacer.pauseBeforeRetry(spec.name, spec.retriers, failure.name, isTimeout);
+      if (pause !== undefined) await run.activity.sleepUntil(sleepOnClock(run.clock, pause, run.signal));
+    }
     throw failure;
   } finally {
     issued?.close('completed');
     end();
   }
+}
+
+/**
+ * What the task sends and how long it may take. With TimeoutSecondsPath the runner hands over
+ * `PathTimeoutInput` (see definition.ts): the path's value must be a positive integer, or the
+ * state fails with States.Runtime, which no Retry or Catch handles.
+ */
+async function resolveTaskInput(spec: TaskStateSpec, input: unknown, run: TaskRunContext): Promise<{ taskInput: unknown; timeoutSeconds: number | undefined }> {
+  const { timeout } = spec;
+  if (timeout === undefined || 'seconds' in timeout) return { taskInput: input, timeoutSeconds: timeout?.seconds };
+  const { Input, TimeoutSeconds } = input as PathTimeoutInput;
+  if (typeof TimeoutSeconds !== 'number' || !Number.isInteger(TimeoutSeconds) || TimeoutSeconds < 1) {
+    throw new StatesRuntimeError(
+      `state "${spec.name}": TimeoutSecondsPath '${timeout.path}' must select a positive integer, but selected ${JSON.stringify(TimeoutSeconds) ?? 'nothing'}`,
+    );
+  }
+  const taskInput = spec.inputProcessing ? await applyInputProcessing(spec.inputProcessing, Input, run.context) : Input;
+  return { taskInput, timeoutSeconds: TimeoutSeconds };
 }
 
 async function perform(
@@ -93,7 +129,7 @@ async function runWait(spec: WaitStateSpec, input: unknown, run: TaskRunContext)
   const end = run.activity.begin();
   try {
     const { untilMs, output } = waitPlan(spec, input, run.clock.now());
-    await sleepOnClock(run.clock, untilMs - run.clock.now(), run.signal);
+    await run.activity.sleepUntil(sleepOnClock(run.clock, untilMs - run.clock.now(), run.signal));
     return output as HandlerResult;
   } finally {
     end();
@@ -138,10 +174,10 @@ interface TaskEvents {
 }
 
 /** History events as AWS writes them: `LambdaFunction*` for a bare function ARN, `Task*` otherwise. */
-function taskEvents(spec: TaskStateSpec, history: ExecutionHistory): TaskEvents {
+function taskEvents(spec: TaskStateSpec, history: ExecutionHistory, timeoutSeconds: number | undefined): TaskEvents {
   const json = (value: unknown) => JSON.stringify(value ?? null);
   const limits = {
-    ...(spec.timeoutSeconds === undefined ? {} : { timeoutInSeconds: spec.timeoutSeconds }),
+    ...(timeoutSeconds === undefined ? {} : { timeoutInSeconds: timeoutSeconds }),
     ...(spec.heartbeatSeconds === undefined ? {} : { heartbeatInSeconds: spec.heartbeatSeconds }),
   };
   if (spec.resource.kind === 'lambda-function') {
