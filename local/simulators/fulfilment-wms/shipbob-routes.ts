@@ -32,7 +32,11 @@ const problem = (status: number, title: string, extra: Record<string, unknown> =
 });
 const invalid = (errors: Record<string, string[]>, status = 400) => problem(status, status === 422 ? 'Unprocessable Entity' : VALIDATION_TITLE, { errors });
 
-function orderView(shipment: SimulatedShipment) {
+/**
+ * An order as `GET /2.0/order/{id}` answers it, and as ShipBob's order webhooks carry it. Once
+ * shipped, `shipments[0]` has `tracking`; once delivered, `delivery_date`.
+ */
+export function orderView(shipment: SimulatedShipment) {
   return {
     id: Number(shipment.id),
     created_date: shipment.createdAt,
@@ -54,6 +58,18 @@ function orderView(shipment: SimulatedShipment) {
         location: shipment.locationId === null ? null : { id: shipment.locationId, name: `Fulfillment center ${shipment.locationId}` },
         created_date: shipment.createdAt,
         last_update_at: shipment.updatedAt,
+        ...(shipment.tracking
+          ? {
+              tracking: {
+                carrier: shipment.tracking.carrier,
+                ...(shipment.tracking.carrierService === undefined ? {} : { carrier_service: shipment.tracking.carrierService }),
+                tracking_number: shipment.tracking.trackingNumber,
+                tracking_url: shipment.tracking.trackingUrl,
+                shipping_date: shipment.tracking.shippingDate,
+              },
+            }
+          : {}),
+        ...(shipment.deliveryDate === undefined ? {} : { delivery_date: shipment.deliveryDate }),
       },
     ],
   };
