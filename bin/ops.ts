@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { Command } from 'commander';
 import { ENVIRONMENT_NAMES } from '../lib/config/environments.ts';
 import { describeModes, setBrandMode, setKillSwitch, type Target } from './ops/config-commands.ts';
 import { describeReservation, describeStock } from './ops/stock-commands.ts';
+import { listTasks, resolveTask } from './ops/task-commands.ts';
 import { clientSettings } from './ops/targets.ts';
 
 /**
@@ -62,6 +64,26 @@ program
   .argument('<orderId>')
   .action(async (brand: string, orderId: string) => {
     for (const line of await describeReservation(target(), brand, orderId)) console.log(line);
+  });
+
+program
+  .command('tasks')
+  .description('open ops tasks (failures waiting for a decision), oldest first, with what happened and the suggested actions')
+  .option('--brand <brand>', 'only this brand\'s')
+  .action(async (options: { brand?: string }) => {
+    for (const line of await listTasks(target(), options.brand)) console.log(line);
+  });
+
+program
+  .command('resolve')
+  .description('decide an ops task: retry the failed step, cancel the order (compensating what was done), or mark it done by hand')
+  .argument('<taskId>')
+  .argument('<action>', 'retry | cancel | done')
+  .option('--note <text>', 'what was done or why, kept on the task and the order', '')
+  .action(async (taskId: string, action: string, options: { note: string }) => {
+    const { local, region } = program.opts<{ local?: boolean; region: string }>();
+    const stepFunctions = new SFNClient(clientSettings({ local: local === true, region }, 'default'));
+    console.log(await resolveTask(target(), stepFunctions, taskId, action, options.note, process.env.USER ?? 'ops-cli'));
   });
 
 program.parseAsync().catch((error: unknown) => {

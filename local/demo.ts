@@ -14,6 +14,8 @@ export interface OrderOutcome {
   readonly expectedStatus: string;
   readonly status: string;
   readonly httpStatus: number;
+  /** True when the workflow asked the customer to confirm the address (COD to a risky pincode) and the demo answered yes. */
+  readonly addressConfirmed?: boolean;
 }
 
 /** Where an order stops moving today: shadow orders end Accepted, live ones once the ERP and WMS have them. */
@@ -86,15 +88,17 @@ export async function runDemo(cloud: LocalCloud, count: number, timeoutMs = 120_
 
   const client = new DynamoDBClient({ endpoint: cloud.dynamoDbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const outcomes = new Map<string, OrderOutcome>();
+  const confirmed = new Set<string>();
   const deadline = Date.now() + timeoutMs;
   while (outcomes.size < sent.length && Date.now() < deadline) {
     for (const { order, httpStatus } of sent) {
       const orderId = String(order.payload.id);
       if (outcomes.has(orderId)) continue;
       const status = httpStatus === 200 ? await orderStatus(cloud, client, order.brand.id, orderId) : `HTTP ${httpStatus}`;
+      if (status === 'AWAITING_ADDRESS_CONFIRMATION' && !confirmed.has(orderId) && (await answerAsCustomer(cloud, orderId))) confirmed.add(orderId);
       const expectedStatus = expectedStatusOf(order, findBrand(order.brand.id)!);
       if (status && (isFinal(status, expectedStatus) || httpStatus !== 200)) {
-        outcomes.set(orderId, { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus, status, httpStatus });
+        outcomes.set(orderId, { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus, status, httpStatus, addressConfirmed: confirmed.has(orderId) });
       }
     }
     if (outcomes.size < sent.length) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -105,6 +109,21 @@ export async function runDemo(cloud: LocalCloud, count: number, timeoutMs = 120_
     const orderId = String(order.payload.id);
     return outcomes.get(orderId) ?? { brand: order.brand.id, orderId, orderNumber: order.payload.name, expectedStatus: expectedStatusOf(order, findBrand(order.brand.id)!), status: 'TIMED OUT', httpStatus };
   });
+}
+
+/**
+ * Plays the customer who gets the WhatsApp question "is this address right?": finds the order's
+ * Address Confirmation Requested event and posts "yes" to its reply path, as the WhatsApp
+ * channel will. False when the question has not gone out yet.
+ */
+export async function answerAsCustomer(cloud: LocalCloud, orderId: string): Promise<boolean> {
+  const request = cloud.eventBridge
+    .archivedEvents('order-automation-dev')
+    .find((event) => event['detail-type'] === 'Address Confirmation Requested' && (event.detail as { orderId?: string }).orderId === orderId);
+  if (!request) return false;
+  const { replyPath } = request.detail as { replyPath: string };
+  const response = await fetch(`${cloud.apiUrl}${replyPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ answer: 'yes' }) });
+  return response.status === 200;
 }
 
 /**

@@ -12,6 +12,9 @@ import { LocalCloud, type LocalCloudOptions } from './cloud/cloud.ts';
 import { LOCAL_REGION } from './cloud/contracts.ts';
 import { BusinessCentralSimulator } from './simulators/erp/business-central-simulator.ts';
 import { ShipBobSimulator } from './simulators/fulfilment-wms/shipbob-simulator.ts';
+import { CourierNetwork } from './simulators/carrier/courier-network.ts';
+import type { JourneyName } from './simulators/carrier/journeys.ts';
+import type { SimulatedShipment } from './simulators/fulfilment-wms/shipbob-orders.ts';
 import { ShopifyAdminSimulator } from './simulators/shopify/admin-api.ts';
 import { WmsSimulator } from './simulators/wms/wms-simulator.ts';
 
@@ -24,6 +27,8 @@ export interface LocalSystemOptions extends LocalCloudOptions {
   readonly rtoHistoryOrders?: number;
   /** Answer time of the simulated ERP and WMS order APIs. @default 20–60 ms */
   readonly fulfilmentLatencyMs?: { readonly min: number; readonly max: number };
+  /** The way each new shipment travels (on the local clock). @default always `onTime` */
+  readonly journeyFor?: (shipment: SimulatedShipment) => JourneyName;
 }
 
 /**
@@ -31,9 +36,13 @@ export interface LocalSystemOptions extends LocalCloudOptions {
  * systems it talks to, simulated over their real HTTP contracts: the WMS (stock API and signed
  * webhooks) and each brand's Shopify Admin API (inventorySetQuantities with its rate limit).
  *
- * After boot it does what an operator does after a deployment: stores the credentials the WMS
- * and Shopify issued in Secrets Manager, subscribes the WMS webhooks to the API, and runs the
- * first reconciliation, which loads every warehouse's stock and pushes it to the storefronts.
+ * Shipments then travel: ShipBob reports each dispatch with its AWB, and the carriers' scans
+ * arrive through AfterShip, on the local clock (see {@link LocalSystem.fastForward}).
+ *
+ * After boot it does what an operator does after a deployment: stores the credentials the WMS,
+ * Shopify, ShipBob and AfterShip issued in Secrets Manager, subscribes the webhooks to the API,
+ * and runs the first reconciliation, which loads every warehouse's stock and pushes it to the
+ * storefronts.
  */
 export class LocalSystem {
   private constructor(
@@ -42,6 +51,7 @@ export class LocalSystem {
     readonly shopify: ShopifyAdminSimulator,
     readonly erp: BusinessCentralSimulator,
     readonly wmsShipments: ShipBobSimulator,
+    readonly couriers: CourierNetwork,
   ) {}
 
   static async start(options: LocalSystemOptions): Promise<LocalSystem> {
@@ -62,7 +72,9 @@ export class LocalSystem {
     const erpToken = issued();
     const wmsShipmentsToken = issued();
     const erp = await BusinessCentralSimulator.start({ accessToken: erpToken, customers: BRANDS.map((brand) => erpCustomerNumberFor(brand)), latencyMs: options.fulfilmentLatencyMs });
-    const wmsShipments = await ShipBobSimulator.start({ accessToken: wmsShipmentsToken, latencyMs: options.fulfilmentLatencyMs });
+    // ShipBob starts before the cloud (the cloud needs its URL), so its clock reads the cloud's once there is one.
+    const booted: { clock?: LocalCloud['clock'] } = {};
+    const wmsShipments = await ShipBobSimulator.start({ accessToken: wmsShipmentsToken, latencyMs: options.fulfilmentLatencyMs, clock: { now: () => booted.clock?.now() ?? Date.now() } });
     const simulators = [wms, shopify, erp, wmsShipments];
     let cloud: LocalCloud;
     try {
@@ -81,11 +93,26 @@ export class LocalSystem {
       await Promise.all(simulators.map((simulator) => simulator.stop()));
       throw error;
     }
+    booted.clock = cloud.clock;
+    const stage = options.stage ?? 'dev';
+    const shipBobWebhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
+    const afterShipWebhookSecret = issued();
+    const couriers = CourierNetwork.start({
+      clock: cloud.clock,
+      shipBob: wmsShipments,
+      aftership: { url: `${cloud.apiUrl}/webhooks/tracking/aftership`, secret: afterShipWebhookSecret },
+      journeyFor: options.journeyFor,
+    });
     // Whoever holds only the cloud still stops everything.
-    cloud.onStop(() => Promise.all(simulators.map((simulator) => simulator.stop())).then(() => undefined));
-    const system = new LocalSystem(cloud, wms, shopify, erp, wmsShipments);
+    cloud.onStop(async () => {
+      couriers.stop();
+      await Promise.all(simulators.map((simulator) => simulator.stop()));
+    });
+    const system = new LocalSystem(cloud, wms, shopify, erp, wmsShipments, couriers);
     try {
-      const stage = options.stage ?? 'dev';
+      cloud.secrets.createSecret(`order-automation/${stage}/tracking/shipbob-webhook-secret`, shipBobWebhookSecret);
+      cloud.secrets.createSecret(`order-automation/${stage}/tracking/aftership-webhook-secret`, afterShipWebhookSecret);
+      wmsShipments.subscribe({ url: `${cloud.apiUrl}/webhooks/tracking/shipbob`, secret: shipBobWebhookSecret });
       cloud.secrets.createSecret(`order-automation/${stage}/wms/api-token`, wmsApiToken);
       cloud.secrets.createSecret(`order-automation/${stage}/wms/webhook-secret`, wmsWebhookSecret);
       cloud.secrets.createSecret(`order-automation/${stage}/erp/access-token`, erpToken);
@@ -109,6 +136,22 @@ export class LocalSystem {
       await system.stop();
       throw error;
     }
+  }
+
+  /**
+   * Makes `ms` of local time pass at once: shipments travel, SLA timers fire, schedules run
+   * (once, not once per missed period). Between jumps it waits until the cloud is quiet and no
+   * warehouse or carrier webhook is in flight, so each step's effects land before the next.
+   */
+  async fastForward(ms: number, options: { step?: number } = {}): Promise<void> {
+    await this.cloud.fastForward(ms, { ...options, settle: () => Promise.all([this.wms.idle(), this.couriers.idle()]).then(() => undefined) });
+    await this.settled();
+  }
+
+  /** Waits until no webhook of the simulated warehouses and carriers is in flight, and what they set off is done. */
+  async settled(): Promise<void> {
+    await Promise.all([this.wms.idle(), this.couriers.idle()]);
+    await this.cloud.idle();
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { LocalLogger } from './cloud/contracts.ts';
 import { routingSamples, runDemo } from './demo.ts';
+import { demoJourneyFor, showShipping } from './shipping-demo.ts';
 import { LocalSystem } from './local-system.ts';
 import { showStockSync } from './stock-demo.ts';
 import { synthesizeStage } from './synth.ts';
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
     console.log(`  done in ${((Date.now() - synthStarted) / 1000).toFixed(1)} s`);
   }
   console.log('Booting the local cloud from cdk.out/assembly-dev, with the simulated WMS and Shopify stores…');
-  const system = await LocalSystem.start({ stage: 'dev', apiPort: options.port, endpointPort: options.endpointPort, logger });
+  const system = await LocalSystem.start({ stage: 'dev', apiPort: options.port, endpointPort: options.endpointPort, logger, journeyFor: demoJourneyFor });
   const { cloud } = system;
   const shutdown = async (code: number) => {
     await system.stop();
@@ -48,12 +49,14 @@ async function main(): Promise<number> {
 
   writeLocalEndpoints({ api: cloud.apiUrl, endpoint: cloud.endpointUrl, dynamodb: cloud.dynamoDbEndpoint, s3: cloud.s3Endpoint });
   console.log(`  booted in ${cloud.bootSeconds.toFixed(1)} s`);
-  console.log(`  HTTP API        ${cloud.apiUrl}  (POST /webhooks/shopify|razorpay/{brand}, GET /orders/{brand}/{id}, GET /track/{token})`);
+  console.log(`  HTTP API        ${cloud.apiUrl}  (POST /webhooks/shopify|razorpay/{brand}, /webhooks/tracking/{provider}, GET /orders/{brand}/{id}, GET /track/{token})`);
   console.log(`  AWS endpoint    ${cloud.endpointUrl}  (AWS_ENDPOINT_URL for the AWS CLI/SDK)`);
   console.log(`  DynamoDB Local  ${cloud.dynamoDbEndpoint}`);
   console.log(`  S3              ${cloud.s3Endpoint}  (raw webhook archive)`);
   console.log(`  WMS simulator   ${system.wms.url}  (stock API; signed webhooks to /webhooks/wms/{warehouseId})`);
   console.log(`  Shopify Admin   ${system.shopify.url}  (inventorySetQuantities per demo store, Plus rate limit)`);
+  console.log(`  ERP / ShipBob   ${system.erp.url} / ${system.wmsShipments.url}  (sales orders; WMS orders, signed webhooks to /webhooks/tracking/shipbob)`);
+  console.log('  carriers        AfterShip tracking_update webhooks to /webhooks/tracking/aftership, on the local clock');
   console.log(`  schedules       ${cloud.schedules().map((schedule) => `${schedule.name.replace('order-automation-dev-', '')} ${schedule.expression}`).join(', ')}`);
   console.log('  function logs   .local/logs/');
   console.log('  ops             npm run ops -- --local modes | kill-switch on|off | brand-mode <brand> <mode>');
@@ -67,7 +70,7 @@ async function main(): Promise<number> {
     for (const outcome of outcomes) {
       const ok = outcome.status === outcome.expectedStatus;
       allExpected &&= ok;
-      console.log(`  ${ok ? '✓' : '✗'} ${outcome.brand.padEnd(16)} ${outcome.orderNumber.padEnd(6)} ${outcome.orderId.padEnd(18)} ${outcome.status}${ok ? '' : ` (expected ${outcome.expectedStatus})`}`);
+      console.log(`  ${ok ? '✓' : '✗'} ${outcome.brand.padEnd(16)} ${outcome.orderNumber.padEnd(6)} ${outcome.orderId.padEnd(18)} ${outcome.status}${ok ? '' : ` (expected ${outcome.expectedStatus})`}${outcome.addressConfirmed ? '  (COD to a risky pincode: address confirmed by the customer first)' : ''}`);
     }
     const reached = outcomes.filter((outcome) => outcome.status === outcome.expectedStatus).length;
     console.log(`\n${reached}/${outcomes.length} orders reached their expected state in ${seconds.toFixed(1)} s`);
@@ -75,6 +78,8 @@ async function main(): Promise<number> {
     for (const line of await routingSamples(cloud, outcomes)) console.log(`  ${line}`);
     console.log('\nStock: a WMS change reaching the storefronts, and drift found by reconciliation…');
     for (const line of await showStockSync(system)) console.log(`  ${line}`);
+    console.log('\nShipping: the warehouses dispatch, the carriers scan (ShipBob and AfterShip webhooks), SLA timers run…');
+    for (const line of await showShipping(system, outcomes)) console.log(`  ${line}`);
   }
 
   if (options.exit) {

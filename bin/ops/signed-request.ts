@@ -9,21 +9,28 @@ export interface SigningCredentials {
 }
 
 /**
- * GET with a SigV4 signature for API Gateway (`execute-api`), as the IAM-authorized status route
- * requires. The SDK's own signer, so a signature that works here works on AWS.
+ * A request with a SigV4 signature for API Gateway (`execute-api`), as the IAM-authorized status
+ * and ops routes require. The SDK's own signer, so a signature that works here works on AWS.
  */
-export async function signedGet(url: string, region: string, credentials: SigningCredentials): Promise<Response> {
+export async function signedRequest(method: 'GET' | 'POST', url: string, region: string, credentials: SigningCredentials, body?: unknown): Promise<Response> {
   const parsed = new URL(url);
   const signer = new SignatureV4({ service: 'execute-api', region, credentials, sha256: Sha256 });
+  const text = body === undefined ? undefined : JSON.stringify(body);
   const request = await signer.sign(
     new HttpRequest({
-      method: 'GET',
+      method,
       protocol: parsed.protocol,
       hostname: parsed.hostname,
       port: parsed.port ? Number(parsed.port) : undefined,
       path: parsed.pathname,
-      headers: { host: parsed.host },
+      query: Object.fromEntries(parsed.searchParams),
+      headers: { host: parsed.host, ...(text === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: text,
     }),
   );
-  return fetch(url, { method: 'GET', headers: request.headers as Record<string, string> });
+  return fetch(url, { method, headers: request.headers as Record<string, string>, body: text });
+}
+
+export function signedGet(url: string, region: string, credentials: SigningCredentials): Promise<Response> {
+  return signedRequest('GET', url, region, credentials);
 }

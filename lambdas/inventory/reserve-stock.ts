@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { findBrand } from '#config/brands';
+import { addressConfirmationPolicyFor } from '#config/routing';
 import { CanonicalOrderSchema, type PaymentMethod } from '#shared/canonical-order';
 import { requiredEnv } from '#shared/environment';
 import { EVENT_SOURCES } from '#shared/events';
@@ -8,6 +9,7 @@ import { EventPublisher, type PublishableEvent } from '#shared/event-publisher';
 import { flushMetrics, logger, metrics } from '#shared/observability';
 import { locatePostalCode } from '#shared/postal/geo';
 import { RtoStatsTable } from '../fulfilment/adapters/rto-stats-table.ts';
+import { addressConfirmationFor, type AddressConfirmationDecision } from '../fulfilment/domain/address-confirmation.ts';
 import { estimateRtoRisk } from '../fulfilment/domain/rto-risk.ts';
 import { InventoryTable } from './adapters/inventory-table.ts';
 import { reserveOrder } from './domain/reserve-order.ts';
@@ -45,6 +47,8 @@ export type ReserveAndRouteOutput =
       readonly substitutions: readonly PlannedSubstitution[];
       readonly routing: { kind: 'single' | 'split'; reasons: readonly string[]; alternatives: unknown };
       readonly rtoRisk: number;
+      /** Whether to confirm the address with a COD customer before shipping (the brand's policy). */
+      readonly addressConfirmation: AddressConfirmationDecision;
       readonly replayed: boolean;
       readonly decidedAt: string;
     }
@@ -99,6 +103,7 @@ export async function handler(event: unknown): Promise<ReserveAndRouteOutput> {
             substitutions: result.details.substitutions as PlannedSubstitution[],
             routing: result.details.routing as { kind: 'single' | 'split'; reasons: string[]; alternatives: unknown },
             rtoRisk: rtoRisk[order.paymentMethod],
+            addressConfirmation: addressConfirmationFor(addressConfirmationPolicyFor(brand), order.paymentMethod, rtoRisk[order.paymentMethod]),
             replayed: result.replayed,
             decidedAt,
           }

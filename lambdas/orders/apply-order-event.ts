@@ -128,7 +128,15 @@ async function applyRecord(record: SQSRecord): Promise<void> {
     case 'Fulfillment Routed':
     case 'Order Submitted':
     case 'Order Delivered':
-    case 'Order Returned': {
+    case 'Order Returned':
+    case 'Shipment Dispatched':
+    case 'Shipment In Transit':
+    case 'Shipment Out For Delivery':
+    case 'Delivery Attempt Failed':
+    case 'Return To Origin Started':
+    case 'Return Requested':
+    case 'Shipment Delayed':
+    case 'Address Confirmation Requested': {
       const { brand, orderId, occurredAt, version: _version, correlationId: _correlationId, ...summary } = parseDetail(detailType, envelope.detail);
       await orders.recordTimeline(brand, orderId, { detailType, occurredAt, eventId: envelope.id, summary });
       return;

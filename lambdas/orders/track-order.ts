@@ -18,5 +18,5 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   const tracked = verifyTrackingToken(await secrets.require(trackingKeySecret), event.pathParameters?.token ?? '', new Date());
   const item = tracked ? await orders.get(tracked.brand, tracked.orderId) : undefined;
   if (!item) return jsonReply(404, { error: 'not_found', message: 'this tracking link is not valid' });
-  return jsonReply(200, customerView({ ...item, order: item.order ? JSON.parse(item.order) : undefined }));
+  return jsonReply(200, customerView({ ...item, order: item.order ? JSON.parse(item.order) : undefined }, await orders.timeline(tracked!.brand, tracked!.orderId)));
 }

@@ -13,6 +13,8 @@ const OutcomeFieldsSchema = EnvelopeFieldsSchema.extend({
   warehouseId: z.string().min(1),
   paymentMethod: PaymentMethodSchema,
   destination: z.object({ country: CountrySchema, postalCode: z.string().min(1) }),
+  awb: z.string().min(1).optional(),
+  carrier: z.string().min(1).optional(),
 });
 
 /** @example { "brand": "saffron-threads", "orderId": "…", "occurredAt": "…", "version": 6, "correlationId": "…", "shipmentId": "700123", "warehouseId": "IN-BLR-01", "paymentMethod": "cod", "destination": { "country": "IN", "postalCode": "560034" } } */

@@ -12,6 +12,7 @@ import {
   StockLevelChangedSchema,
 } from './inventory-events.ts';
 import { PaymentCapturedSchema, PaymentFailedSchema } from './payment-events.ts';
+import { AddressConfirmationRequestedSchema, ReturnRequestedSchema, ShipmentDelayedSchema, ShipmentDispatchedSchema, ShipmentProgressSchema } from './shipment-events.ts';
 
 /**
  * The event catalog: every event this system puts on its bus, as zod schemas. Producers parse
@@ -95,6 +96,14 @@ export const EVENT_CATALOG = {
   'Fulfillment Routed': { sources: [EVENT_SOURCES.inventory], schema: FulfillmentRoutedSchema },
   'Order Delivered': { sources: [EVENT_SOURCES.fulfilment], schema: OrderDeliveredSchema },
   'Order Returned': { sources: [EVENT_SOURCES.fulfilment], schema: OrderReturnedSchema },
+  'Shipment Dispatched': { sources: [EVENT_SOURCES.fulfilment], schema: ShipmentDispatchedSchema },
+  'Shipment In Transit': { sources: [EVENT_SOURCES.fulfilment], schema: ShipmentProgressSchema },
+  'Shipment Out For Delivery': { sources: [EVENT_SOURCES.fulfilment], schema: ShipmentProgressSchema },
+  'Delivery Attempt Failed': { sources: [EVENT_SOURCES.fulfilment], schema: ShipmentProgressSchema },
+  'Return To Origin Started': { sources: [EVENT_SOURCES.fulfilment], schema: ShipmentProgressSchema },
+  'Return Requested': { sources: [EVENT_SOURCES.fulfilment], schema: ReturnRequestedSchema },
+  'Shipment Delayed': { sources: [EVENT_SOURCES.orders], schema: ShipmentDelayedSchema },
+  'Address Confirmation Requested': { sources: [EVENT_SOURCES.orders], schema: AddressConfirmationRequestedSchema },
 } as const;
 
 export type DetailType = keyof typeof EVENT_CATALOG;

@@ -4,3 +4,21 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 export function jsonReply(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(body) };
 }
+
+/**
+ * Parses a request body as JSON against `schema`: the data, or the 400 to answer, naming each
+ * field that failed, so every API answers bad input the same way.
+ */
+export function parseJsonBody<T>(body: string | undefined, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, error: string):
+  | { readonly ok: true; readonly data: T }
+  | { readonly ok: false; readonly reply: APIGatewayProxyStructuredResultV2 } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body ?? '');
+  } catch {
+    return { ok: false, reply: jsonReply(400, { error: 'invalid_json', message: 'the body is not JSON' }) };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return { ok: false, reply: jsonReply(400, { error, issues: parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })) }) };
+  return { ok: true, data: parsed.data };
+}

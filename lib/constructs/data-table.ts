@@ -46,3 +46,5 @@ export const configTableName = (environment: string) => `order-automation-${envi
 export const ordersTableName = (environment: string) => `order-automation-${environment}-orders`;
 export const inventoryTableName = (environment: string) => `order-automation-${environment}-inventory`;
 export const rtoStatsTableName = (environment: string) => `order-automation-${environment}-rto-stats`;
+export const shipmentsTableName = (environment: string) => `order-automation-${environment}-shipments`;
+export const opsTasksTableName = (environment: string) => `order-automation-${environment}-ops-tasks`;

@@ -29,6 +29,10 @@ export interface InventoryStackProps extends StackProps {
   readonly eventSource: string;
   /** Must equal EVENT_SOURCES.intake: cancellations come from intake. */
   readonly intakeEventSource: string;
+  /** Must equal EVENT_SOURCES.fulfilment: dispatches come from tracking. */
+  readonly fulfilmentEventSource: string;
+  /** Must equal EVENT_SOURCES.orders: hand-offs to the warehouse come from the workflow. */
+  readonly ordersEventSource: string;
   /** Delivery outcomes per area, which Reserve And Route reads for RTO risk. */
   readonly rtoStatsTable: dynamodb.ITable;
 }
@@ -198,5 +202,15 @@ export class InventoryStack extends Stack {
     });
     const releaseCancelled = fn('ReleaseCancelledOrders', 'lambdas/inventory/release-cancelled-orders.ts', 'Releases the stock held for cancelled orders');
     releaseCancelled.function.addEventSource(new SqsEventSource(cancellations.queue.queue, { batchSize: 10, maxConcurrency: 2, reportBatchItemFailures: true }));
+  
+    // Held stock waits for the warehouse to dispatch it, then the reservation becomes a commitment.
+    const shipping = new EventRuleToQueue(this, 'ShippingProgress', {
+      bus: props.bus,
+      description: 'Order Submitted → hold the order\'s stock until dispatch; Shipment Dispatched → commit it',
+      eventPattern: { source: [props.ordersEventSource, props.fulfilmentEventSource], detailType: ['Order Submitted', 'Shipment Dispatched'] },
+      visibilityTimeout: Duration.seconds(60),
+    });
+    const holdUntilDispatch = fn('HoldStockUntilDispatch', 'lambdas/inventory/hold-stock-until-dispatch.ts', 'Keeps a submitted order\'s stock held until dispatch, then commits it');
+    holdUntilDispatch.function.addEventSource(new SqsEventSource(shipping.queue.queue, { batchSize: 10, maxConcurrency: 2, reportBatchItemFailures: true }));
   }
 }

@@ -2,7 +2,6 @@ import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aw
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,11 +11,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environments.ts';
-import { DataTable, ordersTableName } from '../constructs/data-table.ts';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { DataTable, opsTasksTableName, ordersTableName } from '../constructs/data-table.ts';
 import { DurableQueue } from '../constructs/durable-queue.ts';
 import { EventRuleToQueue } from '../constructs/event-rule-to-queue.ts';
 import { grantPutEventsAsSource } from '../constructs/event-publishing.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
+import { orderLifecycleName } from './fulfilment-stack.ts';
 
 export interface OrdersStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -39,6 +40,7 @@ export interface OrdersStackProps extends StackProps {
   readonly submitToErp: lambda.IFunction;
   readonly createWmsShipments: lambda.IFunction;
   readonly cancelHandOff: lambda.IFunction;
+  readonly awaitShipment: lambda.IFunction;
 }
 
 /** Detail-types the orders context applies to its table, in the order they usually arrive. */
@@ -58,6 +60,14 @@ const APPLIED_EVENTS = [
   'Fulfillment Routed',
   'Order Delivered',
   'Order Returned',
+  'Shipment Dispatched',
+  'Shipment In Transit',
+  'Shipment Out For Delivery',
+  'Delivery Attempt Failed',
+  'Return To Origin Started',
+  'Return Requested',
+  'Shipment Delayed',
+  'Address Confirmation Requested',
 ];
 
 /**
@@ -67,6 +77,7 @@ const APPLIED_EVENTS = [
  */
 export class OrdersStack extends Stack {
   public readonly ordersTable: dynamodb.Table;
+  public readonly opsTasksTable: dynamodb.Table;
   public readonly orderLifecycle: sfn.StateMachine;
   public readonly intake: EventRuleToQueue;
   public readonly legacyHandoff: DurableQueue;
@@ -84,6 +95,38 @@ export class OrdersStack extends Stack {
       logRetentionDays: config.logRetentionDays,
     });
 
+    // Failures the workflow cannot get past wait here for a person: listed by brand and by age.
+    this.opsTasksTable = new DataTable(this, 'OpsTasks', {
+      tableName: opsTasksTableName(config.name),
+      protectData: config.protectData,
+      indexes: [
+        { indexName: 'openByAge', partitionKey: { name: 'openQueue', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'openedAt', type: dynamodb.AttributeType.STRING } },
+        { indexName: 'openByBrand', partitionKey: { name: 'openBrand', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'openedAt', type: dynamodb.AttributeType.STRING } },
+      ],
+    }).table;
+    const opsTasksEnvironment = { OPS_TASKS_TABLE_NAME: this.opsTasksTable.tableName };
+    const openOpsTask = new ServiceFunction(this, 'OpenOpsTask', {
+      entry: 'lambdas/orders/open-ops-task.ts',
+      serviceName: 'orders',
+      description: 'Order lifecycle step: opens an ops task for a failure, with context and suggested actions, and parks the execution on it',
+      logRetentionDays: config.logRetentionDays,
+      environment: opsTasksEnvironment,
+    });
+    // Only the table itself: table.grant would add its index ARNs, which a put never touches.
+    openOpsTask.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.opsTasksTable.tableArn] }));
+
+    // COD orders to risky destinations wait for the customer's answer; the answer route is below, with the status routes.
+    const trackingKeyName = `order-automation/${config.name}/tracking-link-key`;
+    const requestAddressConfirmation = new ServiceFunction(this, 'RequestAddressConfirmation', {
+      entry: 'lambdas/orders/request-address-confirmation.ts',
+      serviceName: 'orders',
+      description: 'Order lifecycle step: parks the execution on a COD order and publishes Address Confirmation Requested with a signed reply link',
+      logRetentionDays: config.logRetentionDays,
+      environment: { ORDERS_TABLE_NAME: this.ordersTable.tableName, EVENT_BUS_NAME: props.bus.eventBusName, TRACKING_LINK_KEY_SECRET: trackingKeyName },
+    });
+    requestAddressConfirmation.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [this.ordersTable.tableArn] }));
+    grantPutEventsAsSource(requestAddressConfirmation.role, props.bus, props.ordersEventSource);
+
     const workflowLogs = new logs.LogGroup(this, 'OrderLifecycleLogs', {
       // Vended-log group names for Step Functions must start with /aws/vendedlogs/ to avoid the resource-policy size limit.
       logGroupName: `/aws/vendedlogs/states/order-lifecycle-${config.name}`,
@@ -91,7 +134,7 @@ export class OrdersStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.orderLifecycle = new sfn.StateMachine(this, 'OrderLifecycle', {
-      stateMachineName: `order-lifecycle-${config.name}`,
+      stateMachineName: orderLifecycleName(config.name),
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromFile('statemachines/order-lifecycle.asl.json'),
       definitionSubstitutions: {
@@ -102,6 +145,9 @@ export class OrdersStack extends Stack {
         SubmitToErpFunctionArn: props.submitToErp.functionArn,
         CreateWmsShipmentsFunctionArn: props.createWmsShipments.functionArn,
         CancelHandOffFunctionArn: props.cancelHandOff.functionArn,
+        AwaitShipmentFunctionArn: props.awaitShipment.functionArn,
+        OpenOpsTaskFunctionArn: openOpsTask.function.functionArn,
+        RequestAddressConfirmationFunctionArn: requestAddressConfirmation.function.functionArn,
         EventBusName: props.bus.eventBusName,
         OrdersEventSource: props.ordersEventSource,
       },
@@ -116,11 +162,13 @@ export class OrdersStack extends Stack {
       }),
     );
     validateOrder.function.grantInvoke(workflowRole);
+    openOpsTask.function.grantInvoke(workflowRole);
+    requestAddressConfirmation.function.grantInvoke(workflowRole);
     // The workflow invokes these unqualified, so the exact ARNs suffice (grantInvoke would add versions and aliases).
     workflowRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
-        resources: [props.reserveStock.functionArn, props.releaseStock.functionArn, props.submitToErp.functionArn, props.createWmsShipments.functionArn, props.cancelHandOff.functionArn],
+        resources: [props.reserveStock.functionArn, props.releaseStock.functionArn, props.submitToErp.functionArn, props.createWmsShipments.functionArn, props.cancelHandOff.functionArn, props.awaitShipment.functionArn],
       }),
     );
     grantPutEventsAsSource(workflowRole, props.bus, props.ordersEventSource);
@@ -132,6 +180,12 @@ export class OrdersStack extends Stack {
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(validateOrder.function.node.defaultChild as never)}.Arn>:*]`,
       reason: 'grantInvoke also allows the function\'s versions and aliases (ARN suffix :*), which Lambda invoke may target',
     });
+    for (const invoked of [openOpsTask, requestAddressConfirmation]) {
+      Validations.of(workflowRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(invoked.function.node.defaultChild as never)}.Arn>:*]`,
+        reason: 'grantInvoke also allows the function\'s versions and aliases (ARN suffix :*), which Lambda invoke may target',
+      });
+    }
 
     // The old process consumes this queue; legacy-mode orders (and shadow ones, for comparison) go here.
     this.legacyHandoff = new DurableQueue(this, 'LegacyHandoff', { visibilityTimeout: Duration.minutes(5), maxReceiveCount: 10 });
@@ -172,7 +226,7 @@ export class OrdersStack extends Stack {
     );
 
     const trackingKey = new secretsmanager.Secret(this, 'TrackingLinkKey', {
-      secretName: `order-automation/${config.name}/tracking-link-key`,
+      secretName: trackingKeyName,
       description: 'HMAC key that signs customer order-tracking links; rotating it invalidates links already sent',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -221,5 +275,50 @@ export class OrdersStack extends Stack {
       id: 'AwsSolutions-APIG4',
       reason: 'Customers open tracking links without an account; the token in the path is an HMAC-signed, expiring capability for one order, verified in the function',
     });
+
+    // The customer's answer to an address confirmation (posted by the WhatsApp channel); the signed token is the capability.
+    trackingKey.grantRead(requestAddressConfirmation.role);
+    const answerAddressConfirmation = new ServiceFunction(this, 'AnswerAddressConfirmation', {
+      entry: 'lambdas/orders/answer-address-confirmation.ts',
+      serviceName: 'orders',
+      description: 'POST /address-confirmations/{token}: the customer confirms, corrects or cancels a COD order\'s address; resumes the execution',
+      logRetentionDays: config.logRetentionDays,
+      environment: statusEnvironment,
+    });
+    answerAddressConfirmation.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.ordersTable.tableArn] }));
+    trackingKey.grantRead(answerAddressConfirmation.role);
+    answerAddressConfirmation.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.orderLifecycle.stateMachineArn] }));
+    const answerRoute = new apigw.HttpRoute(this, 'AddressConfirmationRoute', {
+      httpApi: props.api,
+      routeKey: apigw.HttpRouteKey.with('/address-confirmations/{token}', apigw.HttpMethod.POST),
+      integration: new HttpLambdaIntegration('AnswerAddressConfirmationIntegration', answerAddressConfirmation.function),
+    });
+    Validations.of(answerRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Customers answer without an account; the token in the path is an HMAC-signed, two-day capability for one order\'s confirmation (a key derived apart from tracking links), verified in the function',
+    });
+
+    // Ops resolve escalated failures here (or with `npm run ops -- tasks` / `resolve`): IAM-authorized like the status route.
+    const opsTasksApi = new ServiceFunction(this, 'OpsTasksApi', {
+      entry: 'lambdas/orders/ops-tasks-api.ts',
+      serviceName: 'orders',
+      description: 'GET /ops/tasks, GET /ops/tasks/{taskId}, POST /ops/tasks/{taskId}/resolve: lists open ops tasks and resumes the order with ops\' decision',
+      logRetentionDays: config.logRetentionDays,
+      environment: opsTasksEnvironment,
+    });
+    this.opsTasksTable.grant(opsTasksApi.role, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem');
+    Validations.of(opsTasksApi.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.opsTasksTable.node.defaultChild as never)}.Arn>/index/*]`,
+      reason: 'Lists open tasks through the ops-tasks table\'s own indexes (openByAge, openByBrand); index ARNs exist only under the table ARN',
+    });
+    opsTasksApi.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.orderLifecycle.stateMachineArn] }));
+    const opsIntegration = new HttpLambdaIntegration('OpsTasksIntegration', opsTasksApi.function);
+    for (const [id, path, method] of [
+      ['OpsTasksListRoute', '/ops/tasks', apigw.HttpMethod.GET],
+      ['OpsTaskRoute', '/ops/tasks/{taskId}', apigw.HttpMethod.GET],
+      ['OpsTaskResolveRoute', '/ops/tasks/{taskId}/resolve', apigw.HttpMethod.POST],
+    ] as const) {
+      new apigw.HttpRoute(this, id, { httpApi: props.api, routeKey: apigw.HttpRouteKey.with(path, method), integration: opsIntegration, authorizer: new HttpIamAuthorizer() });
+    }
   }
 }

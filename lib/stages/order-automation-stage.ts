@@ -32,7 +32,15 @@ export class OrderAutomationStage extends Stage {
       eventSource: EVENT_SOURCES.intake,
       description: 'Storefront and payment webhooks, raw archive',
     });
-    this.fulfilment = new FulfilmentStack(this, 'Fulfilment', { config, bus: this.platform.bus, eventSource: EVENT_SOURCES.fulfilment, description: 'ERP and WMS hand-offs, delivery outcomes for routing (RTO risk); tracking to come' });
+    this.fulfilment = new FulfilmentStack(this, 'Fulfilment', {
+      config,
+      bus: this.platform.bus,
+      api: this.intake.api,
+      rawArchive: this.intake.rawArchive,
+      eventSource: EVENT_SOURCES.fulfilment,
+      intakeEventSource: EVENT_SOURCES.intake,
+      description: 'ERP and WMS hand-offs, shipment tracking, delivery outcomes for routing (RTO risk)',
+    });
     this.inventory = new InventoryStack(this, 'Inventory', {
       config,
       rtoStatsTable: this.fulfilment.rtoStatsTable,
@@ -42,6 +50,8 @@ export class OrderAutomationStage extends Stage {
       rawArchive: this.intake.rawArchive,
       eventSource: EVENT_SOURCES.inventory,
       intakeEventSource: EVENT_SOURCES.intake,
+      fulfilmentEventSource: EVENT_SOURCES.fulfilment,
+      ordersEventSource: EVENT_SOURCES.orders,
       description: 'Stock per SKU and warehouse, reservations, WMS sync, reconciliation and storefront stock',
     });
     this.orders = new OrdersStack(this, 'Orders', {
@@ -54,6 +64,7 @@ export class OrderAutomationStage extends Stage {
       submitToErp: this.fulfilment.submitToErp.function,
       createWmsShipments: this.fulfilment.createWmsShipments.function,
       cancelHandOff: this.fulfilment.cancelHandOff.function,
+      awaitShipment: this.fulfilment.awaitShipment.function,
       intakeEventSource: EVENT_SOURCES.intake,
       ordersEventSource: EVENT_SOURCES.orders,
       inventoryEventSource: EVENT_SOURCES.inventory,

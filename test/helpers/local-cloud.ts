@@ -1,6 +1,6 @@
 import { TEST_ASSEMBLY_DIR } from './test-assembly.ts';
 import type { LocalCloud } from '../../local/cloud/cloud.ts';
-import { LocalSystem } from '../../local/local-system.ts';
+import { LocalSystem, type LocalSystemOptions } from '../../local/local-system.ts';
 import { LOCAL_REGION, silentLogger } from '../../local/cloud/contracts.ts';
 
 export const LOCAL_CLIENT_CONFIG = { region: LOCAL_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } as const;
@@ -10,7 +10,7 @@ export const LOCAL_CLIENT_CONFIG = { region: LOCAL_REGION, credentials: { access
  * (retry backoff and visibility timeouts take milliseconds; behaviour is the same as at real
  * speed) and schedules that fire only when a test runs them, so every run sees the same events.
  */
-export function bootTestSystem(): Promise<LocalSystem> {
+export function bootTestSystem(overrides: Partial<LocalSystemOptions> = {}): Promise<LocalSystem> {
   return LocalSystem.start({
     assemblyDir: TEST_ASSEMBLY_DIR,
     stage: 'dev',
@@ -21,6 +21,7 @@ export function bootTestSystem(): Promise<LocalSystem> {
     schedules: 'manual',
     // Enough history for every state and many districts; seeding 200k orders only slows boots.
     rtoHistoryOrders: 20_000,
+    ...overrides,
   });
 }
 

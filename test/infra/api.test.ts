@@ -33,8 +33,25 @@ const ROUTES = [
   { routeKey: 'POST /webhooks/shopify/{brand}', stack: 'intake', fn: 'dev/Intake/ReceiveShopifyWebhook/Function/Resource', auth: 'NONE', why: 'Shopify signs with HMAC, verified in the function' },
   { routeKey: 'POST /webhooks/razorpay/{brand}', stack: 'intake', fn: 'dev/Intake/ReceiveRazorpayWebhook/Function/Resource', auth: 'NONE', why: 'Razorpay signs with HMAC, verified in the function' },
   { routeKey: 'POST /webhooks/wms/{warehouseId}', stack: 'inventory', fn: 'dev/Inventory/ReceiveStockWebhook/Function/Resource', auth: 'NONE', why: 'the WMS signs with a timestamped HMAC, verified in the function' },
+  {
+    routeKey: 'POST /webhooks/tracking/{provider}',
+    stack: 'fulfilment',
+    fn: 'dev/Fulfilment/ReceiveTrackingWebhook/Function/Resource',
+    auth: 'NONE',
+    why: 'ShipBob and AfterShip sign with HMAC, verified in the function',
+  },
   { routeKey: 'GET /orders/{brand}/{orderId}', stack: 'orders', fn: 'dev/Orders/GetOrderStatus/Function/Resource', auth: 'AWS_IAM', why: 'ops call it with SigV4 credentials' },
   { routeKey: 'GET /track/{token}', stack: 'orders', fn: 'dev/Orders/TrackOrder/Function/Resource', auth: 'NONE', why: 'customers open a signed link' },
+  {
+    routeKey: 'POST /address-confirmations/{token}',
+    stack: 'orders',
+    fn: 'dev/Orders/AnswerAddressConfirmation/Function/Resource',
+    auth: 'NONE',
+    why: 'customers answer through a signed, two-day link',
+  },
+  { routeKey: 'GET /ops/tasks', stack: 'orders', fn: 'dev/Orders/OpsTasksApi/Function/Resource', auth: 'AWS_IAM', why: 'ops call it with SigV4 credentials, like the status route' },
+  { routeKey: 'GET /ops/tasks/{taskId}', stack: 'orders', fn: 'dev/Orders/OpsTasksApi/Function/Resource', auth: 'AWS_IAM', why: 'ops call it with SigV4 credentials, like the status route' },
+  { routeKey: 'POST /ops/tasks/{taskId}/resolve', stack: 'orders', fn: 'dev/Orders/OpsTasksApi/Function/Resource', auth: 'AWS_IAM', why: 'ops call it with SigV4 credentials, like the status route' },
 ] as const satisfies readonly { routeKey: string; stack: StackName; fn: string; auth: string; why: string }[];
 
 const routes = resourcesOfType<RouteProperties>(synth, 'AWS::ApiGatewayV2::Route');
@@ -49,7 +66,7 @@ function integrationOf(route: (typeof routes)[number]) {
 }
 
 describe('HTTP API', () => {
-  it('serves exactly the shopify, razorpay and WMS webhook routes, the status route and the tracking route', () => {
+  it('serves exactly the shopify, razorpay, WMS and shipment-tracking webhook routes, the status route, the three ops-task routes, the customer tracking route and the customer\'s address-confirmation answer', () => {
     expect(routes.map((route) => route.properties.RouteKey).sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
   });
 
@@ -59,8 +76,21 @@ describe('HTTP API', () => {
     for (const route of routes) expect(describeArn(synth, route.stack, route.properties.ApiId), route.properties.RouteKey).toBe(API);
   });
 
-  it('declares each route in the stack of the function behind it: webhooks of intake in intake, the WMS webhook in inventory, the order routes in orders', () => {
+  it('declares each route in the stack of the function behind it: webhooks of intake in intake, the WMS webhook in inventory, the tracking webhook in fulfilment, the order, customer and ops-task routes in orders', () => {
     expect(Object.fromEntries(routes.map((route) => [route.properties.RouteKey, route.stack]))).toEqual(Object.fromEntries(ROUTES.map((route) => [route.routeKey, route.stack])));
+  });
+
+  it('sends the shipment-tracking webhooks to ReceiveTrackingWebhook, route and function both in the fulfilment stack (a route in intake would make intake depend on fulfilment)', () => {
+    const tracking = routes.filter((route) => route.properties.RouteKey === 'POST /webhooks/tracking/{provider}');
+    expect(tracking.map((route) => route.path)).toEqual(['dev/Fulfilment/TrackingWebhookRoute/Resource']);
+    const [route] = tracking;
+    const integration = integrationOf(route as (typeof routes)[number]);
+    expect(integration.stack).toBe('fulfilment');
+    const fn = resolveReference(synth, 'fulfilment', integration.properties.IntegrationUri);
+    expect(fn?.path).toBe('dev/Fulfilment/ReceiveTrackingWebhook/Function/Resource');
+    expect(fn?.stack).toBe('fulfilment');
+    // Nothing else of the fulfilment context is reachable from the API.
+    expect(routes.filter((candidate) => candidate.stack === 'fulfilment').map((candidate) => candidate.properties.RouteKey)).toEqual(['POST /webhooks/tracking/{provider}']);
   });
 
   describe.each(ROUTES)('$routeKey', ({ routeKey, stack, fn, auth, why }) => {
@@ -83,8 +113,11 @@ describe('HTTP API', () => {
     it('lets API Gateway invoke its function for this route only', () => {
       const path = routeKey.split(' ')[1] as string;
       const invokers = permissions.filter((permission) => describeArn(synth, permission.stack, permission.properties.FunctionName) === fn);
-      expect(invokers).toHaveLength(1);
-      const [permission] = invokers;
+      // One permission per route of the function (OpsTasksApi serves three), each for its own path.
+      expect(invokers).toHaveLength(ROUTES.filter((candidate) => candidate.fn === fn).length);
+      const forThisRoute = invokers.filter((permission) => permission.properties.SourceArn?.['Fn::Join']?.[1]?.at(-1) === `/*/*${path}`);
+      expect(forThisRoute).toHaveLength(1);
+      const [permission] = forThisRoute;
       expect(permission?.stack).toBe(stack);
       expect(permission?.properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
       const sourceArn = permission?.properties.SourceArn?.['Fn::Join']?.[1] ?? [];
@@ -94,7 +127,30 @@ describe('HTTP API', () => {
     });
   });
 
-  it('lets API Gateway invoke no function but those behind a route', () => {
+  it('serves the ops tasks only to IAM-authorized callers, like the status route: each /ops/ route is AWS_IAM and goes to OpsTasksApi, which serves no other route', () => {
+    const opsRoutes = routes.filter((route) => route.properties.RouteKey.split(' ')[1]?.startsWith('/ops/'));
+    expect(opsRoutes.map((route) => route.properties.RouteKey).sort()).toEqual(['GET /ops/tasks', 'GET /ops/tasks/{taskId}', 'POST /ops/tasks/{taskId}/resolve']);
+    const status = routes.find((route) => route.properties.RouteKey === 'GET /orders/{brand}/{orderId}');
+    expect(status?.properties.AuthorizationType).toBe('AWS_IAM');
+    for (const route of opsRoutes) {
+      expect(route.properties.AuthorizationType, route.properties.RouteKey).toBe(status?.properties.AuthorizationType);
+      expect(route.properties.AuthorizerId, route.properties.RouteKey).toBeUndefined();
+      expect(describeArn(synth, route.stack, integrationOf(route).properties.IntegrationUri), route.properties.RouteKey).toBe('dev/Orders/OpsTasksApi/Function/Resource');
+    }
+    const servedByOpsTasksApi = routes.filter((route) => describeArn(synth, route.stack, integrationOf(route).properties.IntegrationUri) === 'dev/Orders/OpsTasksApi/Function/Resource');
+    expect(servedByOpsTasksApi.map((route) => route.properties.RouteKey).sort()).toEqual(opsRoutes.map((route) => route.properties.RouteKey).sort());
+  });
+
+  it('takes the customer\'s address-confirmation answer only as a POST, on AnswerAddressConfirmation, which serves no other route; without credentials, like the tracking link, the signed token being the capability', () => {
+    const byAnswerFunction = routes.filter((route) => describeArn(synth, route.stack, integrationOf(route).properties.IntegrationUri) === 'dev/Orders/AnswerAddressConfirmation/Function/Resource');
+    expect(byAnswerFunction.map((route) => [route.path, route.properties.RouteKey])).toEqual([['dev/Orders/AddressConfirmationRoute/Resource', 'POST /address-confirmations/{token}']]);
+    expect(routes.filter((route) => route.properties.RouteKey.split(' ')[1]?.startsWith('/address-confirmations/')).map((route) => route.properties.RouteKey)).toEqual(['POST /address-confirmations/{token}']);
+    // The only unauthenticated routes outside the signed webhooks are the two the customer reaches with a signed token.
+    const open = routes.filter((route) => route.properties.AuthorizationType === 'NONE' && !route.properties.RouteKey.includes(' /webhooks/'));
+    expect(open.map((route) => route.properties.RouteKey).sort()).toEqual(['GET /track/{token}', 'POST /address-confirmations/{token}']);
+  });
+
+  it('lets API Gateway invoke no function but those behind a route, once per route', () => {
     expect(permissions.map((permission) => describeArn(synth, permission.stack, permission.properties.FunctionName)).sort()).toEqual(ROUTES.map((route) => route.fn).sort());
   });
 

@@ -92,9 +92,12 @@ const ACCEPTED_RULES = ['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions
 /**
  * What one acknowledgement decides: the rule and its finding, except that wildcards on different
  * object-key prefixes of one resource (`<Bucket.Arn>/shopify/*`, `<Bucket.Arn>/razorpay/*`) are one
- * decision, taken once per webhook source. Any other difference in the finding is another decision.
+ * decision, taken once per webhook source, and that grantInvoke's versions and aliases of different
+ * functions (`<ValidateOrderFunction….Arn>:*`, `<OpenOpsTaskFunction….Arn>:*`) are one decision,
+ * taken once per invoked function. Any other difference in the finding is another decision.
  */
-const decision = (ruleId: string) => ruleId.replace(/(\.Arn>\/)[^/\]]+(\/\*\])$/, '$1<prefix>$2');
+const decision = (ruleId: string) =>
+  ruleId.replace(/(\.Arn>\/)[^/\]]+(\/\*\])$/, '$1<prefix>$2').replace(/^(AwsSolutions-IAM5\[Resource::)<[^<>\]]+Function[0-9A-F]{8}\.Arn>(:\*\])$/, '$1<function>$2');
 
 interface AssemblyResource {
   readonly type: string;
@@ -213,30 +216,68 @@ describe('cdk-nag on the real entry point', () => {
       expect(Object.keys(acknowledged((rule) => rule === 'AwsSolutions-S1'))).toEqual(['/dev/Intake/RawArchive AwsSolutions-S1']);
     });
 
-    it('accept a wildcard on the raw archive only under each webhook function\'s own prefix (IAM5): shopify/ and razorpay/ in intake, wms/ through the archive\'s export in inventory', () => {
+    it('accept a wildcard on the raw archive only under each webhook function\'s own prefix (IAM5): shopify/ and razorpay/ in intake, wms/ through the archive\'s export in inventory, shipbob/ and aftership/ through it in fulfilment', () => {
       const buckets = resourcesIn(cliOut).filter((resource) => resource.type === 'AWS::S3::Bucket');
       expect(buckets.map((bucket) => bucket.constructPath)).toEqual(['/dev/Intake/RawArchive']);
       const bucket = buckets[0]?.logicalId as string;
       const exported = rawArchiveArnExportName('dev');
       const onArchive = acknowledged((rule) => rule.startsWith('AwsSolutions-IAM5[') && (rule.includes(`<${bucket}.Arn>`) || rule.includes(exported)));
       expect(Object.keys(onArchive).sort()).toEqual([
+        `/dev/Fulfilment/ReceiveTrackingWebhook/Role AwsSolutions-IAM5[Resource::${exported}/aftership/*]`,
+        `/dev/Fulfilment/ReceiveTrackingWebhook/Role AwsSolutions-IAM5[Resource::${exported}/shipbob/*]`,
         `/dev/Intake/ReceiveRazorpayWebhook/Role AwsSolutions-IAM5[Resource::<${bucket}.Arn>/razorpay/*]`,
         `/dev/Intake/ReceiveShopifyWebhook/Role AwsSolutions-IAM5[Resource::<${bucket}.Arn>/shopify/*]`,
         `/dev/Inventory/ReceiveStockWebhook/Role AwsSolutions-IAM5[Resource::${exported}/wms/*]`,
       ]);
       for (const [where, reason] of Object.entries(onArchive)) expect(reason, where).toMatch(/PutObject/);
+      // Through the export, each prefix is its own finding, so each acknowledgement names its own prefix.
+      for (const [where, reason] of Object.entries(onArchive).filter(([where]) => where.includes(exported))) {
+        const prefix = /\/([^/\]]+)\/\*\]$/.exec(where)?.[1];
+        expect(prefix, where).toBeDefined();
+        expect(reason, where).toContain(`the ${prefix}/ prefix of the raw archive`);
+      }
     });
 
-    it('accept a wildcard on the inventory table\'s indexes (IAM5) on the eight inventory function roles only', () => {
+    it('accept a wildcard on the inventory table\'s indexes (IAM5) on the nine inventory function roles only', () => {
       const [table] = resourcesIn(cliOut).filter((resource) => resource.type === 'AWS::DynamoDB::Table' && resource.constructPath === '/dev/Inventory/Inventory/Table');
       expect(table, 'the inventory table').toBeDefined();
       const onIndexes = acknowledged((rule) => rule.startsWith('AwsSolutions-IAM5[') && rule.includes(`<${table?.logicalId}.Arn>`));
-      const roles = ['ReserveStock', 'ReleaseStock', 'ReceiveStockWebhook', 'PollWarehouseStock', 'ReconcileInventory', 'ReleaseExpiredReservations', 'PushStorefrontStock', 'ReleaseCancelledOrders'];
+      const roles = ['ReserveStock', 'ReleaseStock', 'ReceiveStockWebhook', 'PollWarehouseStock', 'ReconcileInventory', 'ReleaseExpiredReservations', 'PushStorefrontStock', 'ReleaseCancelledOrders', 'HoldStockUntilDispatch'];
+      expect(roles).toHaveLength(9);
       expect(Object.keys(onIndexes).sort()).toEqual(roles.map((id) => `/dev/Inventory/${id}/Role AwsSolutions-IAM5[Resource::<${table?.logicalId}.Arn>/index/*]`).sort());
       for (const [where, reason] of Object.entries(onIndexes)) expect(reason, where).toMatch(/\bindexes\b/);
     });
 
-    it('accept no rotation Lambda (SMG4) on exactly the 3 × 14 brand secrets, the two WMS secrets, the ERP and WMS-shipments access tokens and the tracking-link key, each for its issuer\'s own reason', () => {
+    it('accept a wildcard on the ops-tasks table\'s indexes (IAM5) on the OpsTasksApi role only', () => {
+      const [table] = resourcesIn(cliOut).filter((resource) => resource.type === 'AWS::DynamoDB::Table' && resource.constructPath === '/dev/Orders/OpsTasks/Table');
+      expect(table, 'the ops-tasks table').toBeDefined();
+      const onTable = acknowledged((rule) => rule.startsWith('AwsSolutions-IAM5[') && rule.includes(`<${table?.logicalId}.Arn>`));
+      // OpenOpsTask only puts, on the table itself: nothing of it to acknowledge.
+      expect(Object.keys(onTable)).toEqual([`/dev/Orders/OpsTasksApi/Role AwsSolutions-IAM5[Resource::<${table?.logicalId}.Arn>/index/*]`]);
+      for (const [where, reason] of Object.entries(onTable)) {
+        expect(reason, where).toMatch(/\bindexes\b/);
+        expect(reason, where).toMatch(/\bopenByAge\b.*\bopenByBrand\b/);
+      }
+    });
+
+    it('accept the versions and aliases grantInvoke adds (IAM5, ARN suffix :*) on the workflow role for ValidateOrder, OpenOpsTask and RequestAddressConfirmation only, each acknowledged for its own function', () => {
+      const invokedThroughGrantInvoke = ['/dev/Orders/ValidateOrder/Function', '/dev/Orders/OpenOpsTask/Function', '/dev/Orders/RequestAddressConfirmation/Function'];
+      const functionIds = Object.fromEntries(
+        resourcesIn(cliOut)
+          .filter((resource) => resource.type === 'AWS::Lambda::Function' && invokedThroughGrantInvoke.includes(resource.constructPath))
+          .map((fn) => [fn.constructPath.split('/')[3], fn.logicalId]),
+      );
+      expect(Object.keys(functionIds).sort()).toEqual(['OpenOpsTask', 'RequestAddressConfirmation', 'ValidateOrder']);
+      const onWorkflow = acknowledged((rule) => rule.startsWith('AwsSolutions-IAM5[') && rule.endsWith('.Arn>:*]'));
+      expect(Object.keys(onWorkflow).filter((where) => where.startsWith('/dev/Orders/')).sort()).toEqual(
+        Object.values(functionIds)
+          .map((id) => `/dev/Orders/OrderLifecycle/Role AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`)
+          .sort(),
+      );
+      for (const [where, reason] of Object.entries(onWorkflow).filter(([where]) => where.startsWith('/dev/Orders/'))) expect(reason, where).toMatch(/\bgrantInvoke\b.*\bversions and aliases\b/);
+    });
+
+    it('accept no rotation Lambda (SMG4) on exactly the 3 × 14 brand secrets, the two WMS secrets, the ERP and WMS-shipments access tokens, the ShipBob and AfterShip tracking webhook secrets and the tracking-link key, each for its issuer\'s own reason', () => {
       const secretPath = new Map(
         resourcesIn(cliOut)
           .filter((resource) => resource.type === 'AWS::SecretsManager::Secret')
@@ -294,6 +335,22 @@ describe('cdk-nag on the real entry point', () => {
           },
         ],
         [
+          `${secretPath.get('order-automation/dev/tracking/shipbob-webhook-secret')} AwsSolutions-SMG4`,
+          {
+            reason: 'The shipbob webhook secret is issued by ShipBob when the webhook is subscribed and rotated there; we store its copy',
+            says: /\bShipBob\b/,
+            never: /\b(AfterShip|Shopify|Razorpay|WMS|ERP|3PL)\b/,
+          },
+        ],
+        [
+          `${secretPath.get('order-automation/dev/tracking/aftership-webhook-secret')} AwsSolutions-SMG4`,
+          {
+            reason: 'The aftership webhook secret is issued by AfterShip when the webhook is subscribed and rotated there; we store its copy',
+            says: /\bAfterShip\b/,
+            never: /\b(ShipBob|Shopify|Razorpay|WMS|ERP|3PL)\b/,
+          },
+        ],
+        [
           `${secretPath.get('order-automation/dev/tracking-link-key')} AwsSolutions-SMG4`,
           {
             reason: 'Rotating the tracking-link key breaks every link already sent to customers, so it is rotated by hand after a notice period',
@@ -301,7 +358,7 @@ describe('cdk-nag on the real entry point', () => {
           },
         ],
       ]);
-      expect(expected.size).toBe(3 * 14 + 2 + 2 + 1);
+      expect(expected.size).toBe(3 * 14 + 2 + 2 + 2 + 1);
       expect([...expected.keys()].filter((key) => key.startsWith('undefined')), 'every expected secret exists').toEqual([]);
       const actual = acknowledged((rule) => rule === 'AwsSolutions-SMG4');
       expect(Object.keys(actual).sort()).toEqual([...expected.keys()].sort());
@@ -311,6 +368,32 @@ describe('cdk-nag on the real entry point', () => {
         expect(reason, where).toMatch(says);
         if (never) expect(reason, where).not.toMatch(never);
       }
+    });
+
+    it('accept a route without an IAM or JWT authorizer (APIG4) only on the routes whose callers cannot send one: the four signed webhooks, the customer tracking link and the customer\'s address-confirmation answer', () => {
+      const actual = acknowledged((rule) => rule === 'AwsSolutions-APIG4');
+      expect(Object.keys(actual).sort()).toEqual(
+        [
+          '/dev/Intake/Api/POST--webhooks--shopify--{brand} AwsSolutions-APIG4',
+          '/dev/Intake/Api/POST--webhooks--razorpay--{brand} AwsSolutions-APIG4',
+          '/dev/Inventory/WmsWebhookRoute AwsSolutions-APIG4',
+          '/dev/Fulfilment/TrackingWebhookRoute AwsSolutions-APIG4',
+          '/dev/Orders/TrackOrderRoute AwsSolutions-APIG4',
+          '/dev/Orders/AddressConfirmationRoute AwsSolutions-APIG4',
+        ].sort(),
+      );
+      for (const [where, reason] of Object.entries(actual)) expect(reason, where).toMatch(/\bHMAC\b/);
+      // The tracking webhook's route names both of its senders, and checks them before applying anything.
+      const tracking = actual['/dev/Fulfilment/TrackingWebhookRoute AwsSolutions-APIG4'];
+      expect(tracking).toMatch(/\bShipBob\b/);
+      expect(tracking).toMatch(/\bAfterShip\b/);
+      expect(tracking).toMatch(/HMAC signature, checked in the function before anything is applied/);
+      // The answer route's capability is the reply link's token: signed, for one order's confirmation, and as short-lived as the link is (LIFETIME_DAYS).
+      const answer = actual['/dev/Orders/AddressConfirmationRoute AwsSolutions-APIG4'];
+      expect(answer).toMatch(/\bHMAC-signed, two-day capability for one order's confirmation\b/);
+      expect(answer).toMatch(/verified in the function/);
+      const lifetime = [...readFileSync(join(repoRoot, 'lambdas/orders/domain/address-reply.ts'), 'utf8').matchAll(/^const LIFETIME_DAYS = (\d+);$/gm)].map((m) => Number(m[1]));
+      expect(lifetime, 'the reply link lives two days, as the reason says').toEqual([2]);
     });
   });
 

@@ -54,19 +54,21 @@ const tableAt = (synth: SynthesizedStage, pathSuffix: string) => resourceAt<Tabl
 const resourceOf = (found: FoundResource<unknown>) => (found.template.toJSON().Resources as Record<string, Record<string, unknown>>)[found.logicalId] ?? {};
 
 describe('DynamoDB tables', () => {
-  it('finds the config, idempotency, RTO statistics, inventory and orders tables, one per stack, and no other', () => {
+  it('finds the config, idempotency, RTO statistics, shipments, inventory, orders and ops-tasks tables, one per stack but two in fulfilment and two in orders, and no other', () => {
     expect(resourcesOfType(dev, 'AWS::DynamoDB::Table').map((table) => table.path).sort()).toEqual([
       'dev/Fulfilment/RtoStats/Table/Resource',
+      'dev/Fulfilment/Shipments/Table/Resource',
       'dev/Intake/Idempotency/Table/Resource',
       'dev/Inventory/Inventory/Table/Resource',
+      'dev/Orders/OpsTasks/Table/Resource',
       'dev/Orders/Orders/Table/Resource',
       'dev/Platform/Config/Table/Resource',
     ]);
     dev.platform.resourceCountIs('AWS::DynamoDB::Table', 1);
     dev.intake.resourceCountIs('AWS::DynamoDB::Table', 1);
-    dev.fulfilment.resourceCountIs('AWS::DynamoDB::Table', 1);
+    dev.fulfilment.resourceCountIs('AWS::DynamoDB::Table', 2);
     dev.inventory.resourceCountIs('AWS::DynamoDB::Table', 1);
-    dev.orders.resourceCountIs('AWS::DynamoDB::Table', 1);
+    dev.orders.resourceCountIs('AWS::DynamoDB::Table', 2);
   });
 
   it.each(resourcesOfType(dev, 'AWS::DynamoDB::Table').map((table) => [table.path, table] as const))('%s bills per request, keeps point-in-time recovery and encrypts at rest', (_path, table) => {
@@ -80,13 +82,47 @@ describe('DynamoDB tables', () => {
   it.each([
     ['dev', dev],
     ['prod', prod],
-  ] as const)('the %s config, orders and inventory tables have the names the ops CLI uses, keyed pk/sk', (name, synth) => {
+  ] as const)('the %s config, orders, inventory, RTO statistics, shipments and ops-tasks tables have the names the ops CLI uses, keyed pk/sk', (name, synth) => {
     const key = { KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }] };
     expect(tableAt(synth, '/Platform/Config/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-config`, ...key });
     expect(tableAt(synth, '/Orders/Orders/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-orders`, ...key });
     expect(tableAt(synth, '/Inventory/Inventory/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-inventory`, ...key });
     // The local system seeds it by name, and ops read it by name.
     expect(tableAt(synth, '/Fulfilment/RtoStats/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-rto-stats`, ...key });
+    // Tracking finds shipments (and their parked task tokens) by id and by AWB in it.
+    expect(tableAt(synth, '/Fulfilment/Shipments/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-shipments`, ...key });
+    // The ops API and the ops CLI list and resolve escalated failures in it.
+    expect(tableAt(synth, '/Orders/OpsTasks/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-ops-tasks`, ...key });
+  });
+
+  it('the ops-tasks table has exactly two indexes of open tasks, oldest first: openByAge (openQueue/openedAt) and openByBrand (openBrand/openedAt), all attributes, string keys; no expiry', () => {
+    const { properties } = tableAt(dev, '/Orders/OpsTasks/Table/Resource');
+    expect(properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(properties.GlobalSecondaryIndexes).toEqual([
+      { IndexName: 'openByAge', KeySchema: [{ AttributeName: 'openQueue', KeyType: 'HASH' }, { AttributeName: 'openedAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+      { IndexName: 'openByBrand', KeySchema: [{ AttributeName: 'openBrand', KeyType: 'HASH' }, { AttributeName: 'openedAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+    ]);
+    const byName = <T extends { AttributeName: string }>(list: readonly T[] = []) => [...list].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName));
+    // openedAt is an ISO timestamp: as a string it sorts oldest first.
+    expect(byName(properties.AttributeDefinitions)).toEqual(byName(['pk', 'sk', 'openQueue', 'openBrand', 'openedAt'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))));
+    expect(properties.TimeToLiveSpecification, 'a task must outlive the 30 days the workflow waits for it').toBeUndefined();
+  });
+
+  it('the shipments table holds shipments and their AWB lookups under string keys pk/sk, with no index and no expiry (a parked task token must outlive any wait)', () => {
+    const { properties } = tableAt(dev, '/Fulfilment/Shipments/Table/Resource');
+    expect(properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(properties.AttributeDefinitions).toEqual([
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ]);
+    expect(properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(properties.TimeToLiveSpecification).toBeUndefined();
   });
 
   it('the RTO statistics table has the layout of RTO_STATS_TABLE_SCHEMA, which its DynamoDB Local suite creates', () => {
@@ -128,11 +164,18 @@ describe('DynamoDB tables', () => {
     expect(properties.TableName, 'generated: no tool outside the stack needs it').toBeUndefined();
   });
 
-  it.each(['/Platform/Config/Table/Resource', '/Orders/Orders/Table/Resource', '/Inventory/Inventory/Table/Resource', '/Intake/Idempotency/Table/Resource'])('%s can be torn down in dev', (path) => {
+  it.each([
+    '/Platform/Config/Table/Resource',
+    '/Orders/Orders/Table/Resource',
+    '/Orders/OpsTasks/Table/Resource',
+    '/Inventory/Inventory/Table/Resource',
+    '/Intake/Idempotency/Table/Resource',
+    '/Fulfilment/Shipments/Table/Resource',
+  ])('%s can be torn down in dev', (path) => {
     expect(resourceOf(tableAt(dev, path))).toMatchObject({ Properties: expect.objectContaining({ DeletionProtectionEnabled: false }), DeletionPolicy: 'Delete' });
   });
 
-  it.each(['/Platform/Config/Table/Resource', '/Orders/Orders/Table/Resource', '/Inventory/Inventory/Table/Resource'])('%s is protected from deletion, and retained, in prod', (path) => {
+  it.each(['/Platform/Config/Table/Resource', '/Orders/Orders/Table/Resource', '/Orders/OpsTasks/Table/Resource', '/Inventory/Inventory/Table/Resource', '/Fulfilment/Shipments/Table/Resource'])('%s is protected from deletion, and retained, in prod', (path) => {
     expect(resourceOf(tableAt(prod, path))).toMatchObject({
       Properties: expect.objectContaining({ DeletionProtectionEnabled: true }),
       DeletionPolicy: 'Retain',
@@ -217,6 +260,9 @@ describe('queues', () => {
 
   it('finds, per bus consumer, its buffer and two dead-letter queues, the legacy hand-off queue and its dead-letter queue, and a missed-runs queue per schedule', () => {
     expect(queues.map((queue) => queue.path).sort()).toEqual([
+      'dev/Fulfilment/Cancellations/Buffer/DeadLetters/Resource',
+      'dev/Fulfilment/Cancellations/Buffer/Queue/Resource',
+      'dev/Fulfilment/Cancellations/Undelivered/Resource',
       'dev/Fulfilment/DeliveryOutcomes/Buffer/DeadLetters/Resource',
       'dev/Fulfilment/DeliveryOutcomes/Buffer/Queue/Resource',
       'dev/Fulfilment/DeliveryOutcomes/Undelivered/Resource',
@@ -225,6 +271,9 @@ describe('queues', () => {
       'dev/Inventory/Cancellations/Undelivered/Resource',
       'dev/Inventory/ExpirySweep/MissedRuns/Resource',
       'dev/Inventory/Reconciliation/MissedRuns/Resource',
+      'dev/Inventory/ShippingProgress/Buffer/DeadLetters/Resource',
+      'dev/Inventory/ShippingProgress/Buffer/Queue/Resource',
+      'dev/Inventory/ShippingProgress/Undelivered/Resource',
       'dev/Inventory/StockPoll/MissedRuns/Resource',
       'dev/Inventory/StorefrontStock/Buffer/DeadLetters/Resource',
       'dev/Inventory/StorefrontStock/Buffer/Queue/Resource',
@@ -263,6 +312,8 @@ describe('queues', () => {
     ['Orders/OrderEvents', 5],
     ['Inventory/StorefrontStock', 10],
     ['Inventory/Cancellations', 5],
+    ['Inventory/ShippingProgress', 5],
+    ['Fulfilment/Cancellations', 5],
   ] as const)('the %s buffer redrives to its own dead-letter queue after %i receives', (consumer, receives) => {
     const buffer = queues.find((queue) => queue.path === `dev/${consumer}/Buffer/Queue/Resource`);
     const deadLetters = queues.find((queue) => queue.path === `dev/${consumer}/Buffer/DeadLetters/Resource`);
@@ -324,10 +375,25 @@ describe('queue consumers', () => {
       batchingWindow: undefined,
       concurrency: () => 2,
     },
+    {
+      consumer: 'Inventory/HoldStockUntilDispatch',
+      queue: 'Inventory/ShippingProgress/Buffer/Queue',
+      batchSize: 10,
+      batchingWindow: undefined,
+      concurrency: () => 2,
+    },
+    {
+      consumer: 'Fulfilment/CancelShipments',
+      queue: 'Fulfilment/Cancellations/Buffer/Queue',
+      // Each cancellation may call the WMS once per shipment: small batches.
+      batchSize: 5,
+      batchingWindow: undefined,
+      concurrency: () => 2,
+    },
   ] as const;
   const mappingOf = (synth: SynthesizedStage, consumer: string) => mappingsOf(synth).find((mapping) => mapping.path === `${synth.config.name}/${consumer}/Function ← SQS`);
 
-  it('finds the four mappings: ApplyOrderEvent, PushStorefrontStock, ReleaseCancelledOrders and RecordDeliveryOutcome, each draining its own buffer', () => {
+  it('finds the six mappings: ApplyOrderEvent, PushStorefrontStock, ReleaseCancelledOrders, RecordDeliveryOutcome, HoldStockUntilDispatch and CancelShipments, each draining its own buffer', () => {
     expect(mappings.map((mapping) => mapping.path).sort()).toEqual(CONSUMERS.map(({ consumer }) => `dev/${consumer}/Function ← SQS`).sort());
     for (const { consumer, queue } of CONSUMERS) {
       const mapping = mappingOf(dev, consumer);
@@ -352,9 +418,9 @@ describe('queue consumers', () => {
   it('ApplyOrderEvent starts as many executions at once as each environment allows (5, 20, 50); the inventory and fulfilment consumers run 2 at a time everywhere', () => {
     const concurrency = (synth: SynthesizedStage) => CONSUMERS.map(({ consumer }) => mappingOf(synth, consumer)?.properties.ScalingConfig?.MaximumConcurrency);
     expect([dev, staging, prod].map(concurrency)).toEqual([
-      [5, 2, 2, 2],
-      [20, 2, 2, 2],
-      [50, 2, 2, 2],
+      [5, 2, 2, 2, 2, 2],
+      [20, 2, 2, 2, 2, 2],
+      [50, 2, 2, 2, 2, 2],
     ]);
   });
 

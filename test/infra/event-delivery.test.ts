@@ -16,10 +16,12 @@ const targets = resourcesOfType<{ Targets?: RuleTarget[] }>(synth, 'AWS::Events:
 );
 
 describe('event delivery from the bus', () => {
-  it('finds the four rules of the stage: order events into orders, stock levels and cancellations into inventory, delivery outcomes into fulfilment', () => {
+  it('finds the six rules of the stage: order events into orders, stock levels, cancellations and shipping progress into inventory, delivery outcomes and cancellations into fulfilment', () => {
     expect([...new Set(targets.map(({ rule }) => rule.path))].sort()).toEqual([
+      'dev/Fulfilment/Cancellations/Rule/Resource',
       'dev/Fulfilment/DeliveryOutcomes/Rule/Resource',
       'dev/Inventory/Cancellations/Rule/Resource',
+      'dev/Inventory/ShippingProgress/Rule/Resource',
       'dev/Inventory/StorefrontStock/Rule/Resource',
       'dev/Orders/OrderEvents/Rule/Resource',
     ]);
@@ -51,8 +53,19 @@ describe('event delivery from the bus', () => {
         'Fulfillment Routed',
         'Order Delivered',
         'Order Returned',
+        'Shipment Dispatched',
+        'Shipment In Transit',
+        'Shipment Out For Delivery',
+        'Delivery Attempt Failed',
+        'Return To Origin Started',
+        'Return Requested',
+        'Shipment Delayed',
+        'Address Confirmation Requested',
       ],
     });
+    // The two events of a cancellation after the hand-off and of an address confirmation join the order's timeline, each from its own publisher.
+    expect(EVENT_CATALOG['Return Requested'].sources).toEqual([EVENT_SOURCES.fulfilment]);
+    expect(EVENT_CATALOG['Address Confirmation Requested'].sources).toEqual([EVENT_SOURCES.orders]);
     // The consumer applies every order event of the catalog: one the rule missed would never reach the orders table.
     const detailTypes = rule.properties.EventPattern?.['detail-type'] as (keyof typeof EVENT_CATALOG)[];
     expect([...detailTypes].sort()).toEqual(Object.keys(EVENT_CATALOG).filter((type) => !NOT_APPLIED_TO_ORDERS.includes(type)).sort());
@@ -70,13 +83,44 @@ describe('event delivery from the bus', () => {
   });
 
   it.each([
-    ['StorefrontStock', 'Stock Level Changed', EVENT_SOURCES.inventory, 'the storefront stock push'],
-    ['Cancellations', 'Order Cancelled', EVENT_SOURCES.intake, 'the release of a cancelled order\'s stock'],
+    ['Inventory/StorefrontStock', 'Stock Level Changed', EVENT_SOURCES.inventory, 'the storefront stock push'],
+    ['Inventory/Cancellations', 'Order Cancelled', EVENT_SOURCES.intake, 'the release of a cancelled order\'s stock'],
+    ['Fulfilment/Cancellations', 'Order Cancelled', EVENT_SOURCES.intake, 'CancelShipments, which cancels the shipments at the WMS or turns them into returns'],
   ] as const)('the %s rule takes only %s from %s into the buffer of %s', (id, detailType, source, _consumer) => {
-    const rule = ruleAt(`/Inventory/${id}/Rule/Resource`);
+    const rule = ruleAt(`/${id}/Rule/Resource`);
     expect(rule.properties.EventPattern).toEqual({ source: [source], 'detail-type': [detailType] });
     expect(EVENT_CATALOG[detailType].sources).toEqual([source]);
-    expect(rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))).toEqual([`dev/Inventory/${id}/Buffer/Queue/Resource`]);
+    expect(rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))).toEqual([`dev/${id}/Buffer/Queue/Resource`]);
+    expect(describeArn(synth, rule.stack, rule.properties.EventBusName)).toBe('dev/Platform/Bus/Resource');
+  });
+
+  it('delivers every Order Cancelled to both contexts that act on it, each through its own rule and buffer: inventory releases the stock, fulfilment cancels the shipments', () => {
+    const onCancellation = resourcesOfType<Rule>(synth, 'AWS::Events::Rule').filter((rule) => ((rule.properties.EventPattern?.['detail-type'] ?? []) as string[]).includes('Order Cancelled'));
+    expect(Object.fromEntries(onCancellation.map((rule) => [rule.path, rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))]))).toEqual({
+      'dev/Orders/OrderEvents/Rule/Resource': ['dev/Orders/OrderEvents/Buffer/Queue/Resource'],
+      'dev/Inventory/Cancellations/Rule/Resource': ['dev/Inventory/Cancellations/Buffer/Queue/Resource'],
+      'dev/Fulfilment/Cancellations/Rule/Resource': ['dev/Fulfilment/Cancellations/Buffer/Queue/Resource'],
+    });
+    const consumerOf = (queue: string) =>
+      resourcesOfType<{ EventSourceArn?: unknown; FunctionName?: unknown }>(synth, 'AWS::Lambda::EventSourceMapping')
+        .filter((mapping) => describeArn(synth, mapping.stack, mapping.properties.EventSourceArn) === queue)
+        .map((mapping) => describeArn(synth, mapping.stack, mapping.properties.FunctionName));
+    expect(consumerOf('dev/Inventory/Cancellations/Buffer/Queue/Resource')).toEqual(['dev/Inventory/ReleaseCancelledOrders/Function/Resource']);
+    expect(consumerOf('dev/Fulfilment/Cancellations/Buffer/Queue/Resource')).toEqual(['dev/Fulfilment/CancelShipments/Function/Resource']);
+  });
+
+  it('the ShippingProgress rule takes only Order Submitted from orders and Shipment Dispatched from fulfilment into the buffer of HoldStockUntilDispatch, which holds a submitted order\'s stock until dispatch, then commits it', () => {
+    const rule = ruleAt('/Inventory/ShippingProgress/Rule/Resource');
+    expect(rule.properties.EventPattern).toEqual({
+      source: [EVENT_SOURCES.orders, EVENT_SOURCES.fulfilment],
+      'detail-type': ['Order Submitted', 'Shipment Dispatched'],
+    });
+    expect(EVENT_SOURCES.orders).toBe('order-automation.orders');
+    expect(EVENT_SOURCES.fulfilment).toBe('order-automation.fulfilment');
+    // Each event only from its own source: the rule matches no other source.
+    expect(EVENT_CATALOG['Order Submitted'].sources).toEqual([EVENT_SOURCES.orders]);
+    expect(EVENT_CATALOG['Shipment Dispatched'].sources).toEqual([EVENT_SOURCES.fulfilment]);
+    expect(rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))).toEqual(['dev/Inventory/ShippingProgress/Buffer/Queue/Resource']);
     expect(describeArn(synth, rule.stack, rule.properties.EventBusName)).toBe('dev/Platform/Bus/Resource');
   });
 

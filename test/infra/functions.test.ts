@@ -86,14 +86,18 @@ const functions = synth.stacks.flatMap(({ name, template }) =>
 );
 
 describe('Lambda functions', () => {
-  it('finds the eighteen functions of the stage: 2 intake, 4 fulfilment, 8 inventory, 4 orders', () => {
+  it('finds the twenty-six functions of the stage: 2 intake, 7 fulfilment, 9 inventory, 8 orders', () => {
     expect(functions.map((f) => f.path).sort()).toEqual([
+      'dev/Fulfilment/AwaitShipment/Function/Resource',
       'dev/Fulfilment/CancelHandOff/Function/Resource',
+      'dev/Fulfilment/CancelShipments/Function/Resource',
       'dev/Fulfilment/CreateWmsShipments/Function/Resource',
+      'dev/Fulfilment/ReceiveTrackingWebhook/Function/Resource',
       'dev/Fulfilment/RecordDeliveryOutcome/Function/Resource',
       'dev/Fulfilment/SubmitToErp/Function/Resource',
       'dev/Intake/ReceiveRazorpayWebhook/Function/Resource',
       'dev/Intake/ReceiveShopifyWebhook/Function/Resource',
+      'dev/Inventory/HoldStockUntilDispatch/Function/Resource',
       'dev/Inventory/PollWarehouseStock/Function/Resource',
       'dev/Inventory/PushStorefrontStock/Function/Resource',
       'dev/Inventory/ReceiveStockWebhook/Function/Resource',
@@ -102,12 +106,17 @@ describe('Lambda functions', () => {
       'dev/Inventory/ReleaseExpiredReservations/Function/Resource',
       'dev/Inventory/ReleaseStock/Function/Resource',
       'dev/Inventory/ReserveStock/Function/Resource',
+      'dev/Orders/AnswerAddressConfirmation/Function/Resource',
       'dev/Orders/ApplyOrderEvent/Function/Resource',
       'dev/Orders/GetOrderStatus/Function/Resource',
+      'dev/Orders/OpenOpsTask/Function/Resource',
+      'dev/Orders/OpsTasksApi/Function/Resource',
+      'dev/Orders/RequestAddressConfirmation/Function/Resource',
       'dev/Orders/TrackOrder/Function/Resource',
       'dev/Orders/ValidateOrder/Function/Resource',
     ]);
-    expect(functions).toHaveLength(18);
+    expect(functions).toHaveLength(26);
+    expect(Object.fromEntries(synth.stacks.map(({ name }) => [name, functions.filter((f) => f.stack === name).length]))).toEqual({ platform: 0, intake: 2, fulfilment: 7, inventory: 9, orders: 8 });
   });
 
   describe.each([
@@ -155,6 +164,41 @@ describe('Lambda functions', () => {
     expect(JSON.stringify(variables.TRACKING_LINK_KEY_SECRET)).toContain(JSON.stringify({ Ref: trackingKey.logicalId }));
   });
 
+  describe('the address-confirmation functions', () => {
+    const ordersFunction = (id: string) => resourceAt<FunctionProperties & { Timeout?: number }>(synth, 'AWS::Lambda::Function', `/Orders/${id}/Function/Resource`);
+    /** That `variable` names the tracking-link key: its name, or the `Ref` CloudFormation cuts the name out of at deploy time. */
+    const namesTrackingKey = (variable: unknown) => {
+      const trackingKey = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Orders/TrackingLinkKey/Resource');
+      expect(trackingKey.properties.Name).toBe('order-automation/dev/tracking-link-key');
+      if (typeof variable === 'string') expect(variable).toBe(trackingKey.properties.Name);
+      else expect(JSON.stringify(variable)).toContain(JSON.stringify({ Ref: trackingKey.logicalId }));
+    };
+
+    it('RequestAddressConfirmation parks the token on the order in the orders table, signs the reply link with the tracking-link key and publishes on the bus, and knows nothing else', () => {
+      const { stack, properties } = ordersFunction('RequestAddressConfirmation');
+      const variables = properties.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual(['EVENT_BUS_NAME', 'NODE_OPTIONS', 'ORDERS_TABLE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKING_LINK_KEY_SECRET']);
+      expect(describeArn(synth, stack, variables.ORDERS_TABLE_NAME)).toBe('dev/Orders/Orders/Table/Resource');
+      expect(describeArn(synth, stack, variables.EVENT_BUS_NAME)).toBe('dev/Platform/Bus/Resource');
+      namesTrackingKey(variables.TRACKING_LINK_KEY_SECRET);
+    });
+
+    it('AnswerAddressConfirmation verifies the reply link with the tracking-link key and records the answer in the orders table, and knows nothing else (the task token resumes the execution without its ARN)', () => {
+      const { stack, properties } = ordersFunction('AnswerAddressConfirmation');
+      const variables = properties.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual(['NODE_OPTIONS', 'ORDERS_TABLE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKING_LINK_KEY_SECRET']);
+      expect(describeArn(synth, stack, variables.ORDERS_TABLE_NAME)).toBe('dev/Orders/Orders/Table/Resource');
+      namesTrackingKey(variables.TRACKING_LINK_KEY_SECRET);
+    });
+  });
+
+  it.each(['OpenOpsTask', 'OpsTasksApi'])('%s is wired to the ops-tasks table, and knows nothing else (a task token resumes the execution without its ARN)', (id) => {
+    const { stack, properties } = resourceAt<FunctionProperties>(synth, 'AWS::Lambda::Function', `/Orders/${id}/Function/Resource`);
+    const variables = properties.Environment?.Variables ?? {};
+    expect(Object.keys(variables).sort()).toEqual(['NODE_OPTIONS', 'OPS_TASKS_TABLE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
+    expect(describeArn(synth, stack, variables.OPS_TASKS_TABLE_NAME)).toBe('dev/Orders/OpsTasks/Table/Resource');
+  });
+
   describe('the fulfilment functions', () => {
     const fulfilmentFunction = (id: string) => resourceAt<FunctionProperties & { Timeout?: number }>(synth, 'AWS::Lambda::Function', `/Fulfilment/${id}/Function/Resource`);
     /** The variables a ServiceFunction sets on every function: Powertools and source maps. */
@@ -167,15 +211,58 @@ describe('Lambda functions', () => {
       namesSecret(variables.ERP_ACCESS_TOKEN_SECRET_NAME, '/Fulfilment/ErpAccessToken/Resource', 'order-automation/dev/erp/access-token');
     });
 
-    it('CreateWmsShipments calls the environment\'s WMS order API for its channel with the WMS shipments token, and nothing else', () => {
-      const variables = fulfilmentFunction('CreateWmsShipments').properties.Environment?.Variables ?? {};
-      expect(Object.keys(variables).sort()).toEqual([...COMMON_VARIABLES, 'WMS_SHIPMENTS_BASE_URL', 'WMS_SHIPMENTS_CHANNEL_ID', 'WMS_SHIPMENTS_TOKEN_SECRET_NAME'].sort());
+    it('CreateWmsShipments calls the environment\'s WMS order API for its channel with the WMS shipments token, records the shipments for tracking, and nothing else', () => {
+      const { stack, properties } = fulfilmentFunction('CreateWmsShipments');
+      const variables = properties.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual([...COMMON_VARIABLES, 'WMS_SHIPMENTS_BASE_URL', 'WMS_SHIPMENTS_CHANNEL_ID', 'WMS_SHIPMENTS_TOKEN_SECRET_NAME', 'SHIPMENTS_TABLE_NAME'].sort());
       expect(variables).toMatchObject({ WMS_SHIPMENTS_BASE_URL: synth.config.wmsShipments.baseUrl, WMS_SHIPMENTS_CHANNEL_ID: synth.config.wmsShipments.channelId });
       namesSecret(variables.WMS_SHIPMENTS_TOKEN_SECRET_NAME, '/Fulfilment/WmsShipmentsAccessToken/Resource', 'order-automation/dev/wms-shipments/access-token');
+      expect(describeArn(synth, stack, variables.SHIPMENTS_TABLE_NAME)).toBe('dev/Fulfilment/Shipments/Table/Resource');
     });
 
-    it('each has 30 s for the ERP or the WMS to answer (the workflow\'s Retry covers longer outages)', () => {
-      expect(Object.fromEntries(['SubmitToErp', 'CreateWmsShipments'].map((id) => [id, fulfilmentFunction(id).properties.Timeout]))).toEqual({ SubmitToErp: 30, CreateWmsShipments: 30 });
+    it('AwaitShipment parks task tokens in the shipments table, and knows nothing else', () => {
+      const { stack, properties } = fulfilmentFunction('AwaitShipment');
+      const variables = properties.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual([...COMMON_VARIABLES, 'SHIPMENTS_TABLE_NAME'].sort());
+      expect(describeArn(synth, stack, variables.SHIPMENTS_TABLE_NAME)).toBe('dev/Fulfilment/Shipments/Table/Resource');
+    });
+
+    it('ReceiveTrackingWebhook archives into the raw archive, verifies with the ShipBob and AfterShip webhook secrets, moves shipments on in the shipments table and publishes on the bus', () => {
+      const { stack, properties } = fulfilmentFunction('ReceiveTrackingWebhook');
+      const variables = properties.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual(
+        [...COMMON_VARIABLES, 'SHIPMENTS_TABLE_NAME', 'EVENT_BUS_NAME', 'RAW_ARCHIVE_BUCKET', 'SHIPBOB_WEBHOOK_SECRET_NAME', 'AFTERSHIP_WEBHOOK_SECRET_NAME'].sort(),
+      );
+      expect(describeArn(synth, stack, variables.SHIPMENTS_TABLE_NAME)).toBe('dev/Fulfilment/Shipments/Table/Resource');
+      expect(describeArn(synth, stack, variables.EVENT_BUS_NAME)).toBe('dev/Platform/Bus/Resource');
+      expect(describeArn(synth, stack, variables.RAW_ARCHIVE_BUCKET)).toBe('dev/Intake/RawArchive/Resource');
+      namesSecret(variables.SHIPBOB_WEBHOOK_SECRET_NAME, '/Fulfilment/ShipBobWebhookSecret/Resource', 'order-automation/dev/tracking/shipbob-webhook-secret');
+      namesSecret(variables.AFTERSHIP_WEBHOOK_SECRET_NAME, '/Fulfilment/AfterShipWebhookSecret/Resource', 'order-automation/dev/tracking/aftership-webhook-secret');
+    });
+
+    it('CancelShipments cancels at the environment\'s WMS order API for its channel with the WMS shipments token, moves shipments on in the shipments table and publishes on the bus, and knows nothing else', () => {
+      const { stack, properties } = fulfilmentFunction('CancelShipments');
+      const variables = properties.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual(
+        [...COMMON_VARIABLES, 'WMS_SHIPMENTS_BASE_URL', 'WMS_SHIPMENTS_CHANNEL_ID', 'WMS_SHIPMENTS_TOKEN_SECRET_NAME', 'SHIPMENTS_TABLE_NAME', 'EVENT_BUS_NAME'].sort(),
+      );
+      expect(variables).toMatchObject({ WMS_SHIPMENTS_BASE_URL: synth.config.wmsShipments.baseUrl, WMS_SHIPMENTS_CHANNEL_ID: synth.config.wmsShipments.channelId });
+      namesSecret(variables.WMS_SHIPMENTS_TOKEN_SECRET_NAME, '/Fulfilment/WmsShipmentsAccessToken/Resource', 'order-automation/dev/wms-shipments/access-token');
+      expect(describeArn(synth, stack, variables.SHIPMENTS_TABLE_NAME)).toBe('dev/Fulfilment/Shipments/Table/Resource');
+      expect(describeArn(synth, stack, variables.EVENT_BUS_NAME)).toBe('dev/Platform/Bus/Resource');
+    });
+
+    it('ReceiveTrackingWebhook answers within 10 s, like the WMS webhook; AwaitShipment only parks a token, in the default 10 s', () => {
+      expect(Object.fromEntries(['ReceiveTrackingWebhook', 'AwaitShipment'].map((id) => [id, fulfilmentFunction(id).properties.Timeout]))).toEqual({ ReceiveTrackingWebhook: 10, AwaitShipment: 10 });
+    });
+
+    it('each has 30 s for the ERP or the WMS to answer (the workflow\'s Retry, or for CancelShipments the queue\'s redelivery, covers longer outages)', () => {
+      expect(Object.fromEntries(['SubmitToErp', 'CreateWmsShipments', 'CancelHandOff', 'CancelShipments'].map((id) => [id, fulfilmentFunction(id).properties.Timeout]))).toEqual({
+        SubmitToErp: 30,
+        CreateWmsShipments: 30,
+        CancelHandOff: 30,
+        CancelShipments: 30,
+      });
     });
   });
 
@@ -189,6 +276,7 @@ describe('Lambda functions', () => {
       'ReleaseExpiredReservations',
       'PushStorefrontStock',
       'ReleaseCancelledOrders',
+      'HoldStockUntilDispatch',
     ] as const;
     const inventoryFunction = (id: string) => resourceAt<FunctionProperties & { Timeout?: number }>(synth, 'AWS::Lambda::Function', `/Inventory/${id}/Function/Resource`);
     const variablesOf = (id: string) => inventoryFunction(id).properties.Environment?.Variables ?? {};

@@ -68,6 +68,7 @@ const INVENTORY_FUNCTIONS = [
   'ReleaseExpiredReservations',
   'PushStorefrontStock',
   'ReleaseCancelledOrders',
+  'HoldStockUntilDispatch',
 ] as const;
 const WEBHOOK_FUNCTION: Record<WebhookSource, string> = { shopify: 'ReceiveShopifyWebhook', razorpay: 'ReceiveRazorpayWebhook' };
 const SECRET_READ = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
@@ -82,6 +83,19 @@ const DYNAMODB_READ = [
   'dynamodb:Scan',
 ];
 const DYNAMODB_READ_WRITE = [...DYNAMODB_READ, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
+const DYNAMODB_WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+/**
+ * The order-lifecycle state machine's ARN as the tracking functions' policies name it: built from
+ * its name (a reference to the orders stack would be a cycle, since the workflow invokes fulfilment
+ * functions), in the stage's partition, region and account. The name is the one the orders stack deploys.
+ */
+function orderLifecycleArn(): string {
+  const workflow = resourceAt<{ StateMachineName?: string }>(synth, 'AWS::StepFunctions::StateMachine', '/Orders/OrderLifecycle/Resource');
+  expect(workflow.properties.StateMachineName).toBe('order-lifecycle-dev');
+  const ref = (name: string) => JSON.stringify({ Ref: name });
+  return `arn:${ref('AWS::Partition')}:states:${synth.config.region}:${synth.config.account ?? ref('AWS::AccountId')}:stateMachine:${workflow.properties.StateMachineName}`;
+}
 
 /** The execution role of the ServiceFunction with construct id `id`, found through the function. */
 function roleOf(id: string) {
@@ -157,6 +171,10 @@ describe('least privilege', () => {
       source: statement.Condition?.StringEquals?.['events:source'],
     }));
     expect(publishers.sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      // A cancellation after the hand-off turns dispatched shipments into returns (Return Requested), as fulfilment.
+      { stack: 'fulfilment', path: 'dev/Fulfilment/CancelShipments/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.fulfilment },
+      // Tracking publishes each shipment milestone (and the delivery outcomes) as fulfilment.
+      { stack: 'fulfilment', path: 'dev/Fulfilment/ReceiveTrackingWebhook/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.fulfilment },
       { stack: 'intake', path: 'dev/Intake/ReceiveRazorpayWebhook/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.intake },
       { stack: 'intake', path: 'dev/Intake/ReceiveShopifyWebhook/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.intake },
       ...[...INVENTORY_FUNCTIONS].sort().map((id) => ({
@@ -166,6 +184,8 @@ describe('least privilege', () => {
         source: EVENT_SOURCES.inventory,
       })),
       { stack: 'orders', path: 'dev/Orders/OrderLifecycle/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.orders },
+      // Address Confirmation Requested, published by the workflow's step that asks the customer, as orders.
+      { stack: 'orders', path: 'dev/Orders/RequestAddressConfirmation/Role/DefaultPolicy/Resource', bus: ['dev/Platform/Bus/Resource'], source: EVENT_SOURCES.orders },
     ]);
     for (const { path, statement } of putEvents) {
       expect(Object.keys(statement.Condition ?? {}), `${path}: PutEvents conditions`).toEqual(['StringEquals']);
@@ -193,20 +213,25 @@ describe('least privilege', () => {
     });
   });
 
-  it('lets only the webhook functions touch the raw archive: the shopify, razorpay and WMS ones, each PutObject under its own prefix', () => {
+  it('lets only the webhook functions touch the raw archive: the shopify, razorpay, WMS and tracking ones, each PutObject under its own prefixes', () => {
     const s3 = allows.filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('s3:')));
     expect(
       s3
         .map(({ stack, path, statement }) => ({ path, actions: asList(statement.Action), resources: asList(statement.Resource).map((r) => describeArn(synth, stack, r)) }))
         .sort((a, b) => a.path.localeCompare(b.path)),
     ).toEqual([
+      {
+        path: 'dev/Fulfilment/ReceiveTrackingWebhook/Role/DefaultPolicy/Resource',
+        actions: ['s3:PutObject'],
+        resources: ['dev/Intake/RawArchive/Resource/shipbob/*', 'dev/Intake/RawArchive/Resource/aftership/*'],
+      },
       { path: 'dev/Intake/ReceiveRazorpayWebhook/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/razorpay/*'] },
       { path: 'dev/Intake/ReceiveShopifyWebhook/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/shopify/*'] },
       { path: 'dev/Inventory/ReceiveStockWebhook/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/wms/*'] },
     ]);
   });
 
-  it('lets each role read only its own secrets: webhook functions their sender\'s secrets, the WMS jobs the WMS API token, the storefront push the Shopify Admin tokens, the status functions the tracking-link key, the ERP and WMS hand-offs each its own access token; nothing else reads secrets', () => {
+  it('lets each role read only its own secrets: webhook functions their sender\'s secrets, the WMS jobs the WMS API token, the storefront push the Shopify Admin tokens, the status and address-confirmation functions the tracking-link key, the ERP and WMS hand-offs each its own access token, the shipment cancellation the WMS shipments token, the tracking webhook the ShipBob and AfterShip webhook secrets; nothing else reads secrets', () => {
     const secretGrants = allows.filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('secretsmanager:')));
     for (const { path, statement } of secretGrants) {
       expect(asList(statement.Action).sort(), path).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
@@ -217,6 +242,8 @@ describe('least privilege', () => {
     const wmsWebhookSecret = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Inventory/WmsWebhookSecret/Resource');
     const erpToken = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/ErpAccessToken/Resource');
     const wmsShipmentsToken = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/WmsShipmentsAccessToken/Resource');
+    const shipBobWebhookSecret = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/ShipBobWebhookSecret/Resource');
+    const afterShipWebhookSecret = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/AfterShipWebhookSecret/Resource');
     expect(readers).toEqual({
       [roleOf('ReceiveShopifyWebhook').logicalId]: brandSecrets('shopify').map((secret) => secret.path).sort(),
       [roleOf('ReceiveRazorpayWebhook').logicalId]: brandSecrets('razorpay').map((secret) => secret.path).sort(),
@@ -226,14 +253,21 @@ describe('least privilege', () => {
       [roleOf('PushStorefrontStock').logicalId]: brandSecrets('shopify-admin').map((secret) => secret.path).sort(),
       [roleOf('GetOrderStatus').logicalId]: [trackingKey.path],
       [roleOf('TrackOrder').logicalId]: [trackingKey.path],
+      // The reply link is signed with a key derived from the tracking-link key: one signs it, the other verifies it.
+      [roleOf('RequestAddressConfirmation').logicalId]: [trackingKey.path],
+      [roleOf('AnswerAddressConfirmation').logicalId]: [trackingKey.path],
       [roleOf('SubmitToErp').logicalId]: [erpToken.path],
       [roleOf('CreateWmsShipments').logicalId]: [wmsShipmentsToken.path],
       // The compensation cancels at both systems, so it reads both tokens.
       [roleOf('CancelHandOff').logicalId]: [erpToken.path, wmsShipmentsToken.path].sort(),
+      // It cancels shipments at the WMS only; the workflow cancels the sales order (through CancelHandOff).
+      [roleOf('CancelShipments').logicalId]: [wmsShipmentsToken.path],
+      // One endpoint for both senders: it verifies each request with its sender's secret.
+      [roleOf('ReceiveTrackingWebhook').logicalId]: [shipBobWebhookSecret.path, afterShipWebhookSecret.path].sort(),
     });
   });
 
-  it('holds no secret but the 3 × 14 brand secrets (shopify, razorpay, shopify-admin), the two WMS secrets, the ERP and WMS-shipments access tokens and the tracking-link key', () => {
+  it('holds no secret but the 3 × 14 brand secrets (shopify, razorpay, shopify-admin), the two WMS secrets, the ERP and WMS-shipments access tokens, the ShipBob and AfterShip webhook secrets and the tracking-link key', () => {
     const names = resourcesOfType<{ Name?: string }>(synth, 'AWS::SecretsManager::Secret').map((secret) => secret.properties.Name);
     expect(names.sort()).toEqual(
       [
@@ -242,10 +276,57 @@ describe('least privilege', () => {
         'order-automation/dev/wms/webhook-secret',
         'order-automation/dev/erp/access-token',
         'order-automation/dev/wms-shipments/access-token',
+        'order-automation/dev/tracking/shipbob-webhook-secret',
+        'order-automation/dev/tracking/aftership-webhook-secret',
         'order-automation/dev/tracking-link-key',
       ].sort(),
     );
-    expect(new Set(names).size).toBe(3 * 14 + 2 + 2 + 1);
+    expect(new Set(names).size).toBe(3 * 14 + 2 + 2 + 2 + 1);
+  });
+
+  it('lets only AwaitShipment, ReceiveTrackingWebhook, CancelShipments, OpsTasksApi and AnswerAddressConfirmation resume a parked task (states:SendTaskSuccess), only on the order-lifecycle state machine, and nobody fail or heartbeat one', () => {
+    const taskResponses = allows.filter(({ statement }) => asList(statement.Action).some((action) => /^states:SendTask/.test(action)));
+    expect(
+      taskResponses
+        .map(({ stack, path, statement }) => ({ stack, path, actions: asList(statement.Action), resources: asList(statement.Resource).map((r) => describeArn(synth, stack, r)) }))
+        .sort((a, b) => a.path.localeCompare(b.path)),
+    ).toEqual([
+      { stack: 'fulfilment', path: 'dev/Fulfilment/AwaitShipment/Role/DefaultPolicy/Resource', actions: ['states:SendTaskSuccess'], resources: [orderLifecycleArn()] },
+      // A shipment cancelled at the warehouse ends its branch of the tracking.
+      { stack: 'fulfilment', path: 'dev/Fulfilment/CancelShipments/Role/DefaultPolicy/Resource', actions: ['states:SendTaskSuccess'], resources: [orderLifecycleArn()] },
+      { stack: 'fulfilment', path: 'dev/Fulfilment/ReceiveTrackingWebhook/Role/DefaultPolicy/Resource', actions: ['states:SendTaskSuccess'], resources: [orderLifecycleArn()] },
+      // The customer's answer resumes Confirm Address With Customer; in the workflow's own stack, the ARN is a reference to it.
+      { stack: 'orders', path: 'dev/Orders/AnswerAddressConfirmation/Role/DefaultPolicy/Resource', actions: ['states:SendTaskSuccess'], resources: ['dev/Orders/OrderLifecycle/Resource'] },
+      // Ops' decision resumes the escalated execution.
+      { stack: 'orders', path: 'dev/Orders/OpsTasksApi/Role/DefaultPolicy/Resource', actions: ['states:SendTaskSuccess'], resources: ['dev/Orders/OrderLifecycle/Resource'] },
+    ]);
+    // Each statement is on exactly those five roles' own policies.
+    expect(taskResponses.map(({ roleIds }) => roleIds).sort()).toEqual(
+      [
+        [roleOf('AwaitShipment').logicalId],
+        [roleOf('ReceiveTrackingWebhook').logicalId],
+        [roleOf('CancelShipments').logicalId],
+        [roleOf('OpsTasksApi').logicalId],
+        [roleOf('AnswerAddressConfirmation').logicalId],
+      ].sort(),
+    );
+  });
+
+  it('lets only OpenOpsTask put ops tasks, and only OpsTasksApi read, list and update them; no one else touches the ops-tasks table', () => {
+    const opsTasksTable = 'dev/Orders/OpsTasks/Table/Resource';
+    const onOpsTasks = allows.flatMap(({ stack, roleIds, statement }) =>
+      asList(statement.Resource)
+        .map((resource) => describeArn(synth, stack, resource))
+        .filter((resource) => resource === opsTasksTable || resource.startsWith(`${opsTasksTable}/`))
+        .map((resource) => ({ roleIds, resource, actions: asList(statement.Action).sort() })),
+    );
+    expect(onOpsTasks.sort((a, b) => `${a.roleIds}${a.resource}`.localeCompare(`${b.roleIds}${b.resource}`))).toEqual(
+      [
+        { roleIds: [roleOf('OpenOpsTask').logicalId], resource: opsTasksTable, actions: ['dynamodb:PutItem'] },
+        { roleIds: [roleOf('OpsTasksApi').logicalId], resource: opsTasksTable, actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
+        { roleIds: [roleOf('OpsTasksApi').logicalId], resource: `${opsTasksTable}/index/*`, actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
+      ].sort((a, b) => `${a.roleIds}${a.resource}`.localeCompare(`${b.roleIds}${b.resource}`)),
+    );
   });
 
   it('keeps each secret in the stack of the context that reads it', () => {
@@ -258,6 +339,7 @@ describe('least privilege', () => {
       wms: stackOf('order-automation/dev/wms/'),
       erp: stackOf('order-automation/dev/erp/'),
       'wms-shipments': stackOf('order-automation/dev/wms-shipments/'),
+      tracking: stackOf('order-automation/dev/tracking/'),
       'tracking-link-key': stackOf('order-automation/dev/tracking-link-key'),
     }).toEqual({
       shopify: ['intake'],
@@ -266,6 +348,7 @@ describe('least privilege', () => {
       wms: ['inventory'],
       erp: ['fulfilment'],
       'wms-shipments': ['fulfilment'],
+      tracking: ['fulfilment'],
       'tracking-link-key': ['orders'],
     });
   });
@@ -314,21 +397,68 @@ describe('least privilege', () => {
       expect(grantsOf(roleOf('ValidateOrder').logicalId)).toEqual({ ...ownLogs('Orders/ValidateOrder'), ...xray });
     });
 
-    it('the order-lifecycle workflow: only UpdateItem on the orders table, invoking ValidateOrder, ReserveStock, ReleaseStock, SubmitToErp, CreateWmsShipments and CancelHandOff, and publishing as the orders source', () => {
+    it('the order-lifecycle workflow: only UpdateItem on the orders table, invoking ValidateOrder, OpenOpsTask, RequestAddressConfirmation, ReserveStock, ReleaseStock, SubmitToErp, CreateWmsShipments, CancelHandOff and AwaitShipment, and publishing as the orders source', () => {
       const workflow = resourceAt<{ RoleArn: unknown }>(synth, 'AWS::StepFunctions::StateMachine', '/OrderLifecycle/Resource');
       const validateOrder = 'dev/Orders/ValidateOrder/Function/Resource';
+      const openOpsTask = 'dev/Orders/OpenOpsTask/Function/Resource';
+      const requestAddressConfirmation = 'dev/Orders/RequestAddressConfirmation/Function/Resource';
       expect(grantsOf(referencedLogicalId(workflow.properties.RoleArn) as string)).toEqual({
         '*': [...RESOURCE_WILDCARD_ACTIONS].sort(),
         [ordersTable]: ['dynamodb:UpdateItem'],
+        // Its own context's functions through grantInvoke, versions and aliases too.
         [validateOrder]: ['lambda:InvokeFunction'],
         [`${validateOrder}:*`]: ['lambda:InvokeFunction'],
+        [openOpsTask]: ['lambda:InvokeFunction'],
+        [`${openOpsTask}:*`]: ['lambda:InvokeFunction'],
+        [requestAddressConfirmation]: ['lambda:InvokeFunction'],
+        [`${requestAddressConfirmation}:*`]: ['lambda:InvokeFunction'],
         // The inventory and fulfilment steps exactly as the workflow invokes them, unqualified: no versions or aliases.
         'dev/Inventory/ReserveStock/Function/Resource': ['lambda:InvokeFunction'],
         'dev/Inventory/ReleaseStock/Function/Resource': ['lambda:InvokeFunction'],
         'dev/Fulfilment/SubmitToErp/Function/Resource': ['lambda:InvokeFunction'],
         'dev/Fulfilment/CreateWmsShipments/Function/Resource': ['lambda:InvokeFunction'],
         'dev/Fulfilment/CancelHandOff/Function/Resource': ['lambda:InvokeFunction'],
+        'dev/Fulfilment/AwaitShipment/Function/Resource': ['lambda:InvokeFunction'],
         [bus(EVENT_SOURCES.orders)]: ['events:PutEvents'],
+      });
+    });
+
+    it('RequestAddressConfirmation: only its logs and traces, parking the token on the order (UpdateItem on the orders table, nothing else of it), reading the tracking-link key and publishing as the orders source; no workflow', () => {
+      expect(grantsOf(roleOf('RequestAddressConfirmation').logicalId)).toEqual({
+        ...ownLogs('Orders/RequestAddressConfirmation'),
+        ...xray,
+        [ordersTable]: ['dynamodb:UpdateItem'],
+        [trackingKey()]: SECRET_READ,
+        [bus(EVENT_SOURCES.orders)]: ['events:PutEvents'],
+      });
+    });
+
+    it('AnswerAddressConfirmation: only its logs and traces, reading and recording the answer on the order (GetItem, UpdateItem on the orders table), reading the tracking-link key and resuming the order-lifecycle workflow; no bus', () => {
+      expect(grantsOf(roleOf('AnswerAddressConfirmation').logicalId)).toEqual({
+        ...ownLogs('Orders/AnswerAddressConfirmation'),
+        ...xray,
+        [ordersTable]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        [trackingKey()]: SECRET_READ,
+        'dev/Orders/OrderLifecycle/Resource': ['states:SendTaskSuccess'],
+      });
+    });
+
+    it('OpenOpsTask: only its logs and traces and putting a task in the ops-tasks table, not its indexes; no bus, no secret, no workflow', () => {
+      expect(grantsOf(roleOf('OpenOpsTask').logicalId)).toEqual({
+        ...ownLogs('Orders/OpenOpsTask'),
+        ...xray,
+        'dev/Orders/OpsTasks/Table/Resource': ['dynamodb:PutItem'],
+      });
+    });
+
+    it('OpsTasksApi: only its logs and traces, reading, listing (through the indexes) and closing ops tasks, and resuming the order-lifecycle workflow; no put, no delete, no bus, no secret', () => {
+      const opsTasksTable = 'dev/Orders/OpsTasks/Table/Resource';
+      expect(grantsOf(roleOf('OpsTasksApi').logicalId)).toEqual({
+        ...ownLogs('Orders/OpsTasksApi'),
+        ...xray,
+        [opsTasksTable]: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        [`${opsTasksTable}/index/*`]: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        'dev/Orders/OrderLifecycle/Resource': ['states:SendTaskSuccess'],
       });
     });
 
@@ -342,14 +472,59 @@ describe('least privilege', () => {
       });
     });
 
-    it.each([
-      ['SubmitToErp', 'ErpAccessToken'],
-      ['CreateWmsShipments', 'WmsShipmentsAccessToken'],
-    ])('%s: only its logs and traces and reading its own access token (%s); no bus, no table', (id, token) => {
-      expect(grantsOf(roleOf(id).logicalId)).toEqual({
-        ...ownLogs(`Fulfilment/${id}`),
+    it('SubmitToErp: only its logs and traces and reading its own access token (ErpAccessToken); no bus, no table', () => {
+      expect(grantsOf(roleOf('SubmitToErp').logicalId)).toEqual({
+        ...ownLogs('Fulfilment/SubmitToErp'),
         ...xray,
-        [resourceAt(synth, 'AWS::SecretsManager::Secret', `/Fulfilment/${token}/Resource`).path]: SECRET_READ,
+        [resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/ErpAccessToken/Resource').path]: SECRET_READ,
+      });
+    });
+
+    it('CreateWmsShipments: only its logs and traces, reading its own access token (WmsShipmentsAccessToken) and recording the shipments it created, write-only; no bus', () => {
+      expect(grantsOf(roleOf('CreateWmsShipments').logicalId)).toEqual({
+        ...ownLogs('Fulfilment/CreateWmsShipments'),
+        ...xray,
+        [resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/WmsShipmentsAccessToken/Resource').path]: SECRET_READ,
+        // The table has no index, so there is no index grant.
+        'dev/Fulfilment/Shipments/Table/Resource': DYNAMODB_WRITE,
+      });
+    });
+
+    it('AwaitShipment: only its logs and traces, reading and updating a shipment by key (GetItem, UpdateItem) and resuming the order-lifecycle workflow; no bus, no secret', () => {
+      expect(grantsOf(roleOf('AwaitShipment').logicalId)).toEqual({
+        ...ownLogs('Fulfilment/AwaitShipment'),
+        ...xray,
+        // It only parks a token on the shipment it was given: no query, scan, put, delete, batch or stream read.
+        'dev/Fulfilment/Shipments/Table/Resource': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        [orderLifecycleArn()]: ['states:SendTaskSuccess'],
+      });
+    });
+
+    it('ReceiveTrackingWebhook: only its logs and traces, the shipments table, resuming the workflow, publishing as the fulfilment source, archiving under shipbob/ and aftership/ and reading the two tracking webhook secrets', () => {
+      const secret = (id: string) => resourceAt(synth, 'AWS::SecretsManager::Secret', `/Fulfilment/${id}/Resource`).path;
+      expect(grantsOf(roleOf('ReceiveTrackingWebhook').logicalId)).toEqual({
+        ...ownLogs('Fulfilment/ReceiveTrackingWebhook'),
+        ...xray,
+        'dev/Fulfilment/Shipments/Table/Resource': DYNAMODB_READ_WRITE,
+        [orderLifecycleArn()]: ['states:SendTaskSuccess'],
+        [bus(EVENT_SOURCES.fulfilment)]: ['events:PutEvents'],
+        'dev/Intake/RawArchive/Resource/shipbob/*': ['s3:PutObject'],
+        'dev/Intake/RawArchive/Resource/aftership/*': ['s3:PutObject'],
+        [secret('ShipBobWebhookSecret')]: SECRET_READ,
+        [secret('AfterShipWebhookSecret')]: SECRET_READ,
+      });
+    });
+
+    it('CancelShipments: only its logs and traces, reading the WMS shipments token, the shipments table, resuming the order-lifecycle workflow, publishing as the fulfilment source and consuming the fulfilment cancellations buffer', () => {
+      expect(grantsOf(roleOf('CancelShipments').logicalId)).toEqual({
+        ...ownLogs('Fulfilment/CancelShipments'),
+        ...xray,
+        [resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/WmsShipmentsAccessToken/Resource').path]: SECRET_READ,
+        // The table has no index, so there is no index grant.
+        'dev/Fulfilment/Shipments/Table/Resource': DYNAMODB_READ_WRITE,
+        [orderLifecycleArn()]: ['states:SendTaskSuccess'],
+        [bus(EVENT_SOURCES.fulfilment)]: ['events:PutEvents'],
+        'dev/Fulfilment/Cancellations/Buffer/Queue/Resource': ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
       });
     });
 
@@ -424,6 +599,13 @@ describe('least privilege', () => {
         expect(grantsOf(roleOf('ReleaseCancelledOrders').logicalId)).toEqual({
           ...common('ReleaseCancelledOrders'),
           'dev/Inventory/Cancellations/Buffer/Queue/Resource': QUEUE_CONSUME,
+        });
+      });
+
+      it('HoldStockUntilDispatch: also consumes the shipping-progress buffer', () => {
+        expect(grantsOf(roleOf('HoldStockUntilDispatch').logicalId)).toEqual({
+          ...common('HoldStockUntilDispatch'),
+          'dev/Inventory/ShippingProgress/Buffer/Queue/Resource': QUEUE_CONSUME,
         });
       });
     });

@@ -63,7 +63,7 @@ export class BusinessCentralErp implements ErpPort {
   async createSalesOrder(input: SalesOrderInput, idempotencyKey: string): Promise<{ erpOrderId: string; number: string; created: boolean }> {
     const operation = 'createSalesOrder';
     const externalDocumentNumber = externalDocumentNumberFor(idempotencyKey);
-    const existing = await this.findSalesOrder(operation, externalDocumentNumber);
+    const existing = await this.findSalesOrderByNumber(operation, externalDocumentNumber);
     const order = existing ?? (await this.postSalesOrder(operation, salesOrderBody(input, externalDocumentNumber, this.options.localCurrencyCode)));
     const posted = existing === undefined ? [] : await this.itemNumbersOnOrder(operation, order.id);
     for (const line of linesMissing(input.lines, posted)) await this.postLine(operation, order.id, lineBody(line, input.currency));
@@ -83,7 +83,12 @@ export class BusinessCentralErp implements ErpPort {
     throw this.failure(operation, answer);
   }
 
-  private async findSalesOrder(operation: FulfilmentOperation, externalDocumentNumber: string): Promise<SalesOrder | undefined> {
+  async findSalesOrder(idempotencyKey: string): Promise<{ erpOrderId: string } | undefined> {
+    const found = await this.findSalesOrderByNumber('cancelSalesOrder', externalDocumentNumberFor(idempotencyKey));
+    return found === undefined ? undefined : { erpOrderId: found.id };
+  }
+
+  private async findSalesOrderByNumber(operation: FulfilmentOperation, externalDocumentNumber: string): Promise<SalesOrder | undefined> {
     const filter = encodeURIComponent(`externalDocumentNumber eq '${externalDocumentNumber.replaceAll("'", "''")}'`);
     const answer = await this.http.send(operation, 'GET', `${this.company}/salesOrders?$filter=${filter}`);
     if (answer.status !== 200) throw this.failure(operation, answer);

@@ -90,6 +90,11 @@ export class ShipBobWms implements WmsShipmentPort {
     throw this.http.failure(operation, answer, detail);
   }
 
+  async findShipment(idempotencyKey: string): Promise<{ shipmentId: string } | undefined> {
+    const found = await this.findByReference('cancelShipment', idempotencyKey);
+    return found === undefined ? undefined : { shipmentId: String(found.id) };
+  }
+
   private async findByReference(operation: FulfilmentOperation, referenceId: string): Promise<z.infer<typeof OrderSchema> | undefined> {
     const answer: HttpAnswer = await this.http.send(operation, 'GET', `/2.0/order?ReferenceIds=${encodeURIComponent(referenceId)}`, { headers: this.channel });
     if (answer.status !== 200) throw this.http.failure(operation, answer, shipBobError(answer.text));

@@ -72,6 +72,8 @@ export interface ErpPort {
   createSalesOrder(input: SalesOrderInput, idempotencyKey: string): Promise<{ erpOrderId: string; number: string; created: boolean }>;
   /** Compensation. `cancelled` is true once the order is gone or void, whether by this call or an earlier one. */
   cancelSalesOrder(erpOrderId: string, idempotencyKey: string): Promise<{ cancelled: boolean }>;
+  /** The sales order created under this key, if any: what a compensation must undo when the hand-off failed half-way. */
+  findSalesOrder(idempotencyKey: string): Promise<{ erpOrderId: string } | undefined>;
 }
 
 export interface WmsShipmentPort {
@@ -83,4 +85,6 @@ export interface WmsShipmentPort {
    * caller must handle another way (a return).
    */
   cancelShipment(shipmentId: string, idempotencyKey: string): Promise<{ cancelled: boolean }>;
+  /** The shipment created under this key, if any (cancelled ones included). */
+  findShipment(idempotencyKey: string): Promise<{ shipmentId: string } | undefined>;
 }

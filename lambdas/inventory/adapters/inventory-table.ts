@@ -203,6 +203,29 @@ export class InventoryTable {
     return this.transition(orderKey, 'commit');
   }
 
+  /**
+   * Keeps a held reservation until `expiresAt` at least (the order went to the warehouse and
+   * waits to be dispatched). False when it is not held any more, or already held that long.
+   */
+  async extendHold(orderKey: string, expiresAt: number): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: reservationKey(orderKey),
+          UpdateExpression: 'SET expiresAt = :expiresAt',
+          ConditionExpression: '#status = :reserved AND expiresAt < :expiresAt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':reserved': 'RESERVED', ':expiresAt': expiresAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
   /** Cancel, timeout or reroute: the held units become available again. Idempotent. */
   async release(orderKey: string): Promise<boolean> {
     return this.transition(orderKey, 'release');

@@ -182,6 +182,68 @@ export class OrdersTable {
   }
 
   /** Idempotent: the key holds the event id, so a redelivered event overwrites itself. */
+  /**
+   * Parks the workflow's token on an accepted order while the customer is asked to confirm the
+   * address. False when the order is no longer accepted (cancelled meanwhile).
+   */
+  async awaitAddressConfirmation(brand: string, orderId: string, pending: { taskToken: string; requestedAt: string; expiresAt: string }): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(brand, orderId),
+          UpdateExpression: 'SET #status = :awaiting, addressConfirmation = :pending',
+          ConditionExpression: '#status IN (:accepted, :awaiting)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':awaiting': 'AWAITING_ADDRESS_CONFIRMATION', ':accepted': 'ACCEPTED', ':pending': { ...pending, state: 'PENDING' } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Records the customer's answer once; false when the confirmation was answered already or no longer waits. */
+  async answerAddressConfirmation(brand: string, orderId: string, taskToken: string, answer: { answer: string; address?: unknown; at: string }): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(brand, orderId),
+          // The status stays: the workflow moves the order on once it has the answer (Mark Address Confirmed).
+          UpdateExpression: 'SET addressConfirmation.#state = :answered, addressConfirmation.answer = :answer',
+          ConditionExpression: 'addressConfirmation.#state = :pending AND addressConfirmation.taskToken = :token AND #status = :awaiting',
+          ExpressionAttributeNames: { '#state': 'state', '#status': 'status' },
+          ExpressionAttributeValues: { ':answered': 'ANSWERED', ':pending': 'PENDING', ':answer': answer, ':token': taskToken, ':awaiting': 'AWAITING_ADDRESS_CONFIRMATION' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Takes back an answer the workflow never received (resuming it failed), so the customer can send it again. */
+  async reopenAddressConfirmation(brand: string, orderId: string, taskToken: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(brand, orderId),
+          UpdateExpression: 'SET addressConfirmation.#state = :pending REMOVE addressConfirmation.answer',
+          ConditionExpression: 'addressConfirmation.#state = :answered AND addressConfirmation.taskToken = :token',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':answered': 'ANSWERED', ':token': taskToken },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async recordTimeline(brand: string, orderId: string, entry: TimelineEntry): Promise<void> {
     await this.documents.send(
       new PutCommand({

@@ -1,0 +1,151 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../local/cloud/cloud.ts';
+import type { LocalSystem } from '../../local/local-system.ts';
+import { shopifySecretFor } from '../../local/demo.ts';
+import { rtoHistoryModel } from '../../local/seed/rto-history.ts';
+import { demoOrders, type ShopifyOrderPayload } from '../../local/simulators/shopify/demo-orders.ts';
+import { deliverShopifyWebhook } from '../../local/simulators/shopify/webhook-sender.ts';
+import { cancelledOf } from '../../local/simulators/shopify/scenarios.ts';
+import { parseDetail } from '../../lambdas/shared/events.ts';
+import { findBrand } from '../../lib/config/brands.ts';
+import { addressConfirmationPolicyFor } from '../../lib/config/routing.ts';
+import { inventoryTableName, ordersTableName } from '../../lib/constructs/data-table.ts';
+import { bootTestSystem, LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
+
+let system: LocalSystem;
+let cloud: LocalCloud;
+let dynamo: DynamoDBClient;
+let nextOrderId = 5_930_000_000_000;
+/** A planted high-RTO PIN of the seeded history: COD there is about one parcel in two coming back. */
+let riskyPin: string;
+
+beforeAll(async () => {
+  system = await bootTestSystem({ journeyFor: () => 'stuckInWarehouse' });
+  cloud = system.cloud;
+  dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: cloud.dynamoDbEndpoint });
+  riskyPin = rtoHistoryModel().hotspots[0]!;
+});
+
+afterAll(async () => {
+  dynamo?.destroy();
+  await cloud?.stop();
+});
+
+async function order(brand: string, orderId: string) {
+  const { Item } = await dynamo.send(new GetItemCommand({ TableName: ordersTableName('dev'), Key: { pk: { S: `ORDER#${brand}#${orderId}` }, sk: { S: 'ORDER' } }, ConsistentRead: true }));
+  return Item;
+}
+
+async function reservationStatus(brand: string, orderId: string) {
+  const { Item } = await dynamo.send(new GetItemCommand({ TableName: inventoryTableName('dev'), Key: { pk: { S: `RESERVATION#${brand}#${orderId}` }, sk: { S: 'HEADER' } }, ConsistentRead: true }));
+  return Item?.status?.S;
+}
+
+const placed = new Map<string, ShopifyOrderPayload>();
+
+/** A cash-on-delivery order of `brand` to `pin`; waits until the workflow has acted on it. */
+async function codOrder(brand: string, pin: string) {
+  const demoBrand = findBrand(brand)!;
+  const [demo] = demoOrders([demoBrand], 1, nextOrderId);
+  const orderId = String(nextOrderId++);
+  const payload: ShopifyOrderPayload = { ...demo!.payload, id: Number(orderId), payment_gateway_names: ['Cash on Delivery (COD)'], shipping_address: { ...demo!.payload.shipping_address, zip: pin } };
+  placed.set(orderId, payload);
+  const response = await deliverShopifyWebhook({ apiUrl: cloud.apiUrl, brand, shopDomain: demoBrand.storefrontDomain, secret: await shopifySecretFor(cloud, brand), body: JSON.stringify(payload) });
+  expect(response.status).toBe(200);
+  await system.settled();
+  return orderId;
+}
+
+function requestFor(orderId: string) {
+  const events = cloud.eventBridge.archivedEvents('order-automation-dev').filter((event) => event['detail-type'] === 'Address Confirmation Requested' && (event.detail as { orderId: string }).orderId === orderId);
+  expect(events).toHaveLength(1);
+  return parseDetail('Address Confirmation Requested', events[0]!.detail);
+}
+
+const answer = (replyPath: string, body: unknown) => fetch(`${cloud.apiUrl}${replyPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const shipmentsOf = (orderId: string) => system.wmsShipments.shipments().filter((shipment) => shipment.referenceId.includes(orderId));
+
+describe('a cash-on-delivery order to a high-risk pincode', () => {
+  it('waits for the customer: nothing reaches the ERP or the WMS until they answer yes, then it is submitted', async () => {
+    const orderId = await codOrder('saffron-threads', riskyPin);
+
+    expect((await order('saffron-threads', orderId))?.status?.S).toBe('AWAITING_ADDRESS_CONFIRMATION');
+    const request = requestFor(orderId);
+    expect(request).toMatchObject({ onTimeout: 'proceed', shipsTo: { postalCode: riskyPin } });
+    expect(request.risk).toBeGreaterThanOrEqual(addressConfirmationPolicyFor(findBrand('saffron-threads')!).codRiskThreshold);
+    expect(shipmentsOf(orderId)).toHaveLength(0);
+
+    expect((await answer(request.replyPath, { answer: 'yes' })).status).toBe(200);
+    await system.settled();
+
+    expect((await order('saffron-threads', orderId))?.status?.S).toBe('SUBMITTED');
+    expect(shipmentsOf(orderId)).toHaveLength(1);
+    expect((await answer(request.replyPath, { answer: 'cancel' })).status).toBe(409);
+  });
+
+  it('ships to the address the customer corrected; a postal code that does not exist is refused', async () => {
+    const orderId = await codOrder('saffron-threads', riskyPin);
+    const { replyPath } = requestFor(orderId);
+
+    expect((await answer(replyPath, { answer: 'edit', address: { line1: '12 Station Road', city: 'Bengaluru', postalCode: '999999' } })).status).toBe(400);
+    expect((await answer(replyPath, { answer: 'edit', address: { line1: '12 Station Road, near the post office', city: 'Bengaluru', postalCode: '560034' } })).status).toBe(200);
+    await system.settled();
+
+    expect((await order('saffron-threads', orderId))?.status?.S).toBe('SUBMITTED');
+    const [shipment] = shipmentsOf(orderId);
+    expect(shipment?.recipient.address).toMatchObject({ address1: '12 Station Road, near the post office', zip_code: '560034' });
+  });
+
+  it('cancelled by the customer: the stock goes back and nothing is sent', async () => {
+    const orderId = await codOrder('saffron-threads', riskyPin);
+    expect((await answer(requestFor(orderId).replyPath, { answer: 'cancel' })).status).toBe(200);
+    await system.settled();
+
+    expect((await order('saffron-threads', orderId))?.status?.S).toBe('CANCELLED');
+    expect(await reservationStatus('saffron-threads', orderId)).toBe('RELEASED');
+    expect(shipmentsOf(orderId)).toHaveLength(0);
+  });
+
+  it('never answered: a brand that ships anyway ships after its timeout; a late answer gets 410', async () => {
+    const orderId = await codOrder('saffron-threads', riskyPin);
+    const { replyPath } = requestFor(orderId);
+
+    await system.fastForward(addressConfirmationPolicyFor(findBrand('saffron-threads')!).confirmationTimeoutMinutes * 60_000 + 60_000);
+
+    expect((await order('saffron-threads', orderId))?.status?.S).toBe('SUBMITTED');
+    expect([409, 410]).toContain((await answer(replyPath, { answer: 'yes' })).status);
+  });
+
+  it('never answered: a brand that cancels on silence (home goods) cancels and gives the stock back', async () => {
+    const policy = addressConfirmationPolicyFor(findBrand('brass-and-clay')!);
+    expect(policy.onTimeout).toBe('cancel');
+    const orderId = await codOrder('brass-and-clay', riskyPin);
+    expect((await order('brass-and-clay', orderId))?.status?.S).toBe('AWAITING_ADDRESS_CONFIRMATION');
+
+    await system.fastForward(policy.confirmationTimeoutMinutes * 60_000 + 60_000);
+
+    expect((await order('brass-and-clay', orderId))?.status?.S).toBe('CANCELLED');
+    expect(await reservationStatus('brass-and-clay', orderId)).toBe('RELEASED');
+    expect(shipmentsOf(orderId)).toHaveLength(0);
+  });
+
+  it('cancelled in the storefront while waiting for the answer: the stock goes back, the reply link is closed, and nothing is ever sent', async () => {
+    const orderId = await codOrder('saffron-threads', riskyPin);
+    const { replyPath } = requestFor(orderId);
+    const demoBrand = findBrand('saffron-threads')!;
+    await deliverShopifyWebhook({ apiUrl: cloud.apiUrl, brand: 'saffron-threads', shopDomain: demoBrand.storefrontDomain, secret: await shopifySecretFor(cloud, 'saffron-threads'), body: JSON.stringify(cancelledOf(placed.get(orderId)!, 'customer')), topic: 'orders/cancelled' });
+    await system.settled();
+
+    expect((await order('saffron-threads', orderId))?.status?.S).toBe('CANCELLED');
+    expect(await reservationStatus('saffron-threads', orderId)).toBe('RELEASED');
+    expect((await answer(replyPath, { answer: 'yes' })).status).toBe(409);
+    await system.fastForward(addressConfirmationPolicyFor(demoBrand).confirmationTimeoutMinutes * 60_000 + 60_000);
+    expect((await order('saffron-threads', orderId))?.status?.S).toBe('CANCELLED');
+    expect(shipmentsOf(orderId)).toHaveLength(0);
+  });
+
+  it('a forged reply link is refused like a missing one', async () => {
+    expect((await answer('/address-confirmations/saffron-threads.1.zz.forgedsignature0000000', { answer: 'yes' })).status).toBe(404);
+  });
+});
