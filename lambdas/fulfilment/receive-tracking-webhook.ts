@@ -4,7 +4,7 @@ import { CachedSecrets } from '#shared/cached-secrets';
 import { requiredEnv } from '#shared/environment';
 import { EVENT_SOURCES } from '#shared/events';
 import { EventPublisher } from '#shared/event-publisher';
-import { jsonReply } from '#shared/http-reply';
+import { jsonReply, parseJsonBody } from '#shared/http-reply';
 import { flushMetrics, logger, metrics } from '#shared/observability';
 import { RawArchive } from '#shared/raw-archive';
 import { ShipmentsTable, type ShipmentRecord } from './adapters/shipments-table.ts';
@@ -29,17 +29,7 @@ type Interpreted =
   | { readonly kind: 'update'; readonly find: () => Promise<ShipmentRecord | undefined>; readonly update: TrackingUpdate; readonly reference: string }
   | { readonly kind: 'reply'; readonly reply: Reply };
 
-function parseJson(rawBody: Buffer): { ok: true; body: unknown } | { ok: false } {
-  try {
-    return { ok: true, body: JSON.parse(rawBody.toString('utf8')) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-const invalidJson = (): Interpreted => ({ kind: 'reply', reply: jsonReply(400, { error: 'invalid_json', message: 'the body is not JSON' }) });
-const invalidPayload = (issues: unknown): Interpreted => ({ kind: 'reply', reply: jsonReply(400, { error: 'invalid_payload', issues }) });
-const zodIssues = (error: { issues: { path: PropertyKey[]; message: string }[] }) => error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+const invalidPayload = (field: string, message: string): Interpreted => ({ kind: 'reply', reply: jsonReply(400, { error: 'invalid_payload', issues: [{ field, message }] }) });
 
 async function interpretShipBob(event: APIGatewayProxyEventV2, rawBody: Buffer): Promise<Interpreted> {
   const verdict = verifyStandardWebhook({
@@ -54,12 +44,10 @@ async function interpretShipBob(event: APIGatewayProxyEventV2, rawBody: Buffer):
   const topic = event.headers['x-webhook-topic'];
   // Topics we do not track (returns, billing…) are acknowledged so ShipBob stops resending them.
   if (!isShipBobTrackingTopic(topic)) return { kind: 'reply', reply: jsonReply(200, { ignored: `topic ${topic ?? '(none)'}` }) };
-  const json = parseJson(rawBody);
-  if (!json.ok) return invalidJson();
-  const parsed = ShipBobOrderWebhookSchema.safeParse(json.body);
-  if (!parsed.success) return invalidPayload(zodIssues(parsed.error));
+  const parsed = parseJsonBody(rawBody.toString('utf8'), ShipBobOrderWebhookSchema, 'invalid_payload');
+  if (!parsed.ok) return { kind: 'reply', reply: parsed.reply };
   const meaning = interpretShipBobWebhook(topic, parsed.data, event.headers['webhook-id']!);
-  if (meaning.kind === 'invalid') return invalidPayload([{ field: 'shipments.0', message: meaning.reason }]);
+  if (meaning.kind === 'invalid') return invalidPayload('shipments.0', meaning.reason);
   if (meaning.kind === 'ignored') return { kind: 'reply', reply: jsonReply(200, { ignored: meaning.reason }) };
   return { kind: 'update', find: () => shipments.get(meaning.shipmentId), update: meaning.update, reference: `shipment ${meaning.shipmentId}` };
 }
@@ -67,12 +55,10 @@ async function interpretShipBob(event: APIGatewayProxyEventV2, rawBody: Buffer):
 async function interpretAfterShip(event: APIGatewayProxyEventV2, rawBody: Buffer): Promise<Interpreted> {
   const verdict = verifyAfterShipSignature(await secrets.require(secretNames.aftership), event.headers[AFTERSHIP_SIGNATURE_HEADER], rawBody);
   if (!verdict.valid) return { kind: 'reply', reply: rejectSignature(verdict.reason) };
-  const json = parseJson(rawBody);
-  if (!json.ok) return invalidJson();
-  const parsed = AfterShipWebhookSchema.safeParse(json.body);
-  if (!parsed.success) return invalidPayload(zodIssues(parsed.error));
+  const parsed = parseJsonBody(rawBody.toString('utf8'), AfterShipWebhookSchema, 'invalid_payload');
+  if (!parsed.ok) return { kind: 'reply', reply: parsed.reply };
   const meaning = interpretAfterShipWebhook(parsed.data);
-  if (meaning.kind === 'invalid') return invalidPayload([{ field: 'msg.checkpoints', message: meaning.reason }]);
+  if (meaning.kind === 'invalid') return invalidPayload('msg.checkpoints', meaning.reason);
   if (meaning.kind === 'ignored') return { kind: 'reply', reply: jsonReply(200, { ignored: meaning.reason }) };
   return { kind: 'update', find: () => shipments.findByAwb(meaning.awb), update: meaning.update, reference: `tracking number ${meaning.awb}` };
 }

@@ -1,5 +1,6 @@
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { PublishableEvent } from '#shared/event-publisher';
+import { resumeTask } from '#shared/task-token';
 import type { ShipmentRecord, ShipmentsTable } from './adapters/shipments-table.ts';
 import { judgeUpdate, satisfies, secondsUntil, type TrackingUpdate, type UpdateVerdict } from './domain/tracking/milestones.ts';
 
@@ -25,9 +26,6 @@ export function trackingOutput(record: ShipmentRecord): TrackingOutput {
   const { shipmentId, milestone, milestoneAt, awb, carrier, trackingUrl, detail, promisedBy } = record;
   return { shipmentId, milestone, milestoneAt, awb, carrier, trackingUrl, detail, promisedBy, secondsToPromise: secondsUntil(promisedBy, milestoneAt) };
 }
-
-/** Step Functions' answers for a token whose task is no longer waiting: resumed already, timed out, or its execution ended. */
-const SETTLED_TOKEN_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 const MAX_RACE_RETRIES = 10;
 /** Longer than a webhook invocation may run (its timeout), so a live publisher never loses its claim. */
@@ -82,11 +80,7 @@ export class ShipmentTracking {
   async resumeIfDue(record: ShipmentRecord): Promise<boolean> {
     const waiting = record.waiting;
     if (!waiting || !satisfies(record.milestone, waiting.stage)) return false;
-    try {
-      await this.stepFunctions.send(new SendTaskSuccessCommand({ taskToken: waiting.token, output: JSON.stringify(trackingOutput(record)) }));
-    } catch (error) {
-      if (!(error instanceof Error && SETTLED_TOKEN_ERRORS.has(error.name))) throw error;
-    }
+    await resumeTask(this.stepFunctions, waiting.token, trackingOutput(record));
     await this.shipments.clearWaiting(record.shipmentId, waiting.token);
     return true;
   }

@@ -4,7 +4,7 @@ import { CachedSecrets } from '#shared/cached-secrets';
 import { requiredEnv } from '#shared/environment';
 import { EVENT_SOURCES } from '#shared/events';
 import { EventPublisher } from '#shared/event-publisher';
-import { jsonReply } from '#shared/http-reply';
+import { jsonReply, parseJsonBody } from '#shared/http-reply';
 import { flushMetrics, logger, metrics } from '#shared/observability';
 import { RawArchive } from '#shared/raw-archive';
 import { findWarehouse } from '#config/warehouses';
@@ -47,14 +47,8 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
       return jsonReply(401, { error: 'invalid_signature', message: `signature ${verdict.reason}` });
     }
 
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      return jsonReply(400, { error: 'invalid_json', message: 'the body is not JSON' });
-    }
-    const parsed = WmsStockWebhookSchema.safeParse(body);
-    if (!parsed.success) return jsonReply(400, { error: 'invalid_payload', issues: parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })) });
+    const parsed = parseJsonBody(rawBody.toString('utf8'), WmsStockWebhookSchema, 'invalid_payload');
+    if (!parsed.ok) return parsed.reply;
     if (parsed.data.warehouse_id !== warehouseId) return jsonReply(400, { error: 'warehouse_mismatch', message: `body is for ${parsed.data.warehouse_id}, path says ${warehouseId}` });
 
     const counts = parsed.data.items.map((item) => ({ sku: item.sku, onHand: item.on_hand, sequence: item.sequence, updatedAt: item.updated_at }));

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { CachedSecrets } from '#shared/cached-secrets';
 import type { CanonicalOrder } from '#shared/canonical-order';
@@ -7,6 +7,7 @@ import { requiredEnv } from '#shared/environment';
 import { jsonReply, parseJsonBody } from '#shared/http-reply';
 import { logger } from '#shared/observability';
 import { locatePostalCode } from '#shared/postal/geo';
+import { resumeTask } from '#shared/task-token';
 import { OrdersTable } from './adapters/orders-table.ts';
 import { verifyReplyToken } from './domain/address-reply.ts';
 
@@ -59,16 +60,15 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   if (!(await orders.answerAddressConfirmation(confirming.brand, confirming.orderId, pending.taskToken, { answer: answer.answer, address, at: new Date().toISOString() }))) {
     return jsonReply(409, { error: 'already_answered', message: 'this address was already confirmed, changed or cancelled' });
   }
+  let resumed: 'resumed' | 'settled';
   try {
-    await stepFunctions.send(new SendTaskSuccessCommand({ taskToken: pending.taskToken, output: JSON.stringify({ answer: answer.answer, ...(address ? { address } : {}) }) }));
+    resumed = await resumeTask(stepFunctions, pending.taskToken, { answer: answer.answer, ...(address ? { address } : {}) });
   } catch (error) {
-    if (error instanceof Error && (error.name === 'TaskTimedOut' || error.name === 'TaskDoesNotExist' || error.name === 'InvalidToken')) {
-      return jsonReply(410, { error: 'too_late', message: 'the time to answer has passed; the brand\'s policy has already been applied' });
-    }
     // The workflow did not get the answer: take it back so that the retry is not refused as a repeat.
     await orders.reopenAddressConfirmation(confirming.brand, confirming.orderId, pending.taskToken);
     throw error;
   }
+  if (resumed === 'settled') return jsonReply(410, { error: 'too_late', message: 'the time to answer has passed; the brand\'s policy has already been applied' });
   logger.info('address confirmation answered', { answer: answer.answer });
   return jsonReply(200, { answer: answer.answer });
 }

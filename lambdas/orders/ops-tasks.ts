@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { resumeTask } from '#shared/task-token';
 import type { OpsTasksTable, OpsTask, StoredOpsTask } from './adapters/ops-tasks-table.ts';
 import { checkResolution, describeEscalation, type EscalationState, type OpsAction } from './domain/ops-task.ts';
 import { executionNameFor } from './domain/execution-name.ts';
@@ -21,9 +22,6 @@ export type ResolveOutcome =
   | { readonly outcome: 'refused'; readonly reason: string }
   | { readonly outcome: 'already-closed'; readonly task: OpsTask }
   | { readonly outcome: 'superseded'; readonly task: OpsTask };
-
-/** Step Functions' answers for a token whose task no longer waits. */
-const SETTLED_TOKEN_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 /** Short enough to type in the CLI, stable for one escalation (a retried step opens the same task). */
 export function taskIdFor(orderId: string, taskToken: string): string {
@@ -70,10 +68,7 @@ export class OpsTasks {
     if (!check.ok) return { outcome: 'refused', reason: check.reason };
     const resolution = { action: action as OpsAction, note, by, at: now.toISOString() };
     const decision: OpsDecision = { action: resolution.action, note, resumeAt: task.failedStep, by, at: resolution.at };
-    try {
-      await this.stepFunctions.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decision) }));
-    } catch (error) {
-      if (!(error instanceof Error && SETTLED_TOKEN_ERRORS.has(error.name))) throw error;
+    if ((await resumeTask(this.stepFunctions, taskToken, decision)) === 'settled') {
       // Someone else resolved it a moment ago, or the execution ended (stopped, timed out).
       const fresh = await this.table.get(taskId);
       if (fresh && fresh.status !== 'OPEN') return { outcome: 'already-closed', task: withoutToken(fresh) };
