@@ -68,13 +68,14 @@ export class LocalSystem {
         inventoryItems: Object.values(storefront.inventoryItemIds),
       })),
     });
-    const wms = await WmsSimulator.start({ apiToken: wmsApiToken, webhookSecret: wmsWebhookSecret, warehouses: WAREHOUSES.map((warehouse) => ({ id: warehouse.id })) });
+    // The simulators start before the cloud (it needs their URLs), so their clocks read the cloud's once there is one: functions live on the cloud's time and check signed timestamps against it.
+    const booted: { clock?: LocalCloud['clock'] } = {};
+    const cloudTime = () => booted.clock?.now() ?? Date.now();
+    const wms = await WmsSimulator.start({ apiToken: wmsApiToken, webhookSecret: wmsWebhookSecret, warehouses: WAREHOUSES.map((warehouse) => ({ id: warehouse.id })), clock: cloudTime });
     const erpToken = issued();
     const wmsShipmentsToken = issued();
     const erp = await BusinessCentralSimulator.start({ accessToken: erpToken, customers: BRANDS.map((brand) => erpCustomerNumberFor(brand)), latencyMs: options.fulfilmentLatencyMs });
-    // ShipBob starts before the cloud (the cloud needs its URL), so its clock reads the cloud's once there is one.
-    const booted: { clock?: LocalCloud['clock'] } = {};
-    const wmsShipments = await ShipBobSimulator.start({ accessToken: wmsShipmentsToken, latencyMs: options.fulfilmentLatencyMs, clock: { now: () => booted.clock?.now() ?? Date.now() } });
+    const wmsShipments = await ShipBobSimulator.start({ accessToken: wmsShipmentsToken, latencyMs: options.fulfilmentLatencyMs, clock: { now: cloudTime } });
     const simulators = [wms, shopify, erp, wmsShipments];
     let cloud: LocalCloud;
     try {

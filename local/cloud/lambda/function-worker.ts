@@ -16,6 +16,8 @@ export interface FunctionWorkerLaunch {
   readonly env: Record<string, string>;
   readonly sink: FunctionLogSink;
   readonly initTimeoutMs: number;
+  /** The local cloud's clock, which the function's `Date` follows. */
+  readonly clock: { now(): number };
   /** Told when the worker ends without the host asking, so the operator sees crashes. */
   readonly onUnexpectedExit: (exitCode: number) => void;
 }
@@ -113,6 +115,7 @@ export class FunctionWorker {
         requestId: invocation.requestId,
         eventJson: invocation.eventJson,
         deadlineMs: Date.now() + invocation.timeoutMs,
+        clockMs: this.launch.clock.now(),
         invokedFunctionArn: invocation.invokedFunctionArn,
       };
       this.worker.postMessage(message);

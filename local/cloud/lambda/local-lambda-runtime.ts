@@ -239,10 +239,12 @@ export class LocalLambdaRuntime implements LambdaInvoker {
           memoryLimitInMB: String(memorySizeMb),
           logGroupName: logGroupNameOf(functionName),
           logStreamName,
+          clockMs: this.clock.now(),
         },
         env: lambdaEnvironment(identity, logStreamName, environment),
         sink,
         initTimeoutMs: INIT_TIMEOUT_MS,
+        clock: this.clock,
         onUnexpectedExit: (exitCode) => this.logger.warn('lambda worker exited', { functionName, exitCode }),
       });
     };

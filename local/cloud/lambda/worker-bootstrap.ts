@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorShape, unhandledRejectionShape } from './error-shape.ts';
 import { loadHandler, type LambdaCallback, type LambdaHandler } from './handler-loader.ts';
+import { followClock, installCloudDate, realNow } from './worker-clock.ts';
 import type { ErrorShape, InvokeMessage, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
 
 // Stack traces of bundled code should point at the TypeScript sources through index.js.map.
@@ -16,6 +17,9 @@ const port = parentPort;
 if (!port) throw new Error('worker-bootstrap must run in a worker thread');
 const setup = workerData as WorkerSetup;
 const send = (message: WorkerMessage): void => port.postMessage(message);
+// Before the handler loads: module-level code (a cold start) reads the cloud's time too.
+installCloudDate();
+followClock(setup.clockMs);
 
 // As in Lambda, an error escaping the handler's promise fails the invocation and ends the sandbox.
 process.on('uncaughtException', (error) => crash(toErrorShape(error)));
@@ -35,6 +39,7 @@ void loadHandler(setup.assetDir, setup.handler).then((loaded) => {
 
 async function invoke(handler: LambdaHandler, message: InvokeMessage): Promise<void> {
   let payload: unknown;
+  followClock(message.clockMs);
   try {
     payload = await runHandler(handler, JSON.parse(message.eventJson), message);
   } catch (error) {
@@ -76,7 +81,7 @@ function runHandler(handler: LambdaHandler, event: unknown, message: InvokeMessa
       awsRequestId: message.requestId,
       logGroupName: setup.logGroupName,
       logStreamName: setup.logStreamName,
-      getRemainingTimeInMillis: () => Math.max(0, message.deadlineMs - Date.now()),
+      getRemainingTimeInMillis: () => Math.max(0, message.deadlineMs - realNow()),
       done: callback,
       succeed: (result: unknown) => callback(null, result),
       fail: (error: unknown) => callback(error ?? new Error('context.fail called')),

@@ -14,6 +14,8 @@ export interface WorkerSetup {
   readonly memoryLimitInMB: string;
   readonly logGroupName: string;
   readonly logStreamName: string;
+  /** The local cloud's time when the worker starts, for code that runs at load. */
+  readonly clockMs: number;
 }
 
 /** An error as Lambda reports it in an invocation's response. */
@@ -28,8 +30,13 @@ export interface InvokeMessage {
   readonly requestId: string;
   /** The event as JSON text: Lambda hands handlers parsed JSON, never live objects. */
   readonly eventJson: string;
-  /** Epoch milliseconds at which the host times the invocation out. */
+  /** Epoch milliseconds (real time) at which the host times the invocation out. */
   readonly deadlineMs: number;
+  /**
+   * The local cloud's time at the invocation. The worker's clock (`Date`) reads it, running on in
+   * real time, so a function sees the same time as the cloud that fast-forwarded days.
+   */
+  readonly clockMs: number;
   readonly invokedFunctionArn: string;
 }
 

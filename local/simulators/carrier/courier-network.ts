@@ -118,7 +118,7 @@ export class CourierNetwork {
   private stopped = false;
 
   private constructor(private readonly options: CourierNetworkOptions) {
-    this.webhooks = new WebhookSender({ retryDelaysMs: options.aftership.retryDelaysMs, timeoutMs: options.aftership.timeoutMs });
+    this.webhooks = new WebhookSender({ retryDelaysMs: options.aftership.retryDelaysMs, timeoutMs: options.aftership.timeoutMs, clock: options.clock });
     const { shipBob } = options;
     this.unsubscribe = [
       shipBob.onCreated((shipment) => this.track(shipment, (options.journeyFor ?? (() => 'onTime'))(shipment))),
@@ -347,7 +347,7 @@ export class CourierNetwork {
       event: 'tracking_update',
       event_id: randomUUID(),
       is_tracking_first_tag: firstOfTag,
-      ts: Math.floor(Date.now() / 1000),
+      ts: Math.floor(this.options.clock.now() / 1000),
       msg: {
         id: tracking.aftershipId,
         tracking_number: tracking.trackingNumber,

@@ -77,7 +77,7 @@ export class ShipBobSimulator {
   static async start(options: ShipBobSimulatorOptions): Promise<ShipBobSimulator> {
     const clock = options.clock ?? { now: Date.now };
     const orders = new ShipBobOrders(() => clock.now());
-    const webhooks = new WebhookSender({ retryDelaysMs: options.webhookRetryDelaysMs, timeoutMs: options.webhookTimeoutMs });
+    const webhooks = new WebhookSender({ retryDelaysMs: options.webhookRetryDelaysMs, timeoutMs: options.webhookTimeoutMs, clock });
     return new ShipBobSimulator(await HttpHarness.start(options, shipBobDialect({ orders })), orders, clock, webhooks);
   }
 

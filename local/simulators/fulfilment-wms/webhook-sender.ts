@@ -3,9 +3,9 @@
  * AfterShip: one POST per subscriber, retried with backoff under the same event id, and the
  * faults a receiver must survive (lost, duplicated and out-of-order events, an outage).
  *
- * Retries and attempt timestamps use REAL time, never the local clock: the receiver checks a
- * signature's timestamp against its own clock, and backoff must pass even when the local clock
- * stands still.
+ * Retries use REAL time, so backoff passes even when the local clock stands still. The signed
+ * timestamp reads the local clock (`clock`): the receiver, a function on the local cloud, checks
+ * it against the cloud's time, which may have been fast-forwarded days.
  */
 
 export type WebhookOutcome = 'delivered' | 'retrying' | 'failed' | 'dropped';
@@ -53,6 +53,8 @@ export interface WebhookSenderOptions {
   readonly retryDelaysMs?: readonly number[];
   /** How long a subscriber has to answer one attempt. @default 5000 */
   readonly timeoutMs?: number;
+  /** The time signatures are stamped with. @default the machine's clock */
+  readonly clock?: { now(): number };
 }
 
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [200, 1000, 3000, 10_000];
@@ -97,10 +99,12 @@ export class WebhookSender {
   private idleWaiters: (() => void)[] = [];
   private readonly retryDelaysMs: readonly number[];
   private readonly timeoutMs: number;
+  private readonly clock: { now(): number };
 
   constructor(options: WebhookSenderOptions = {}) {
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.clock = options.clock ?? { now: () => Date.now() };
   }
 
   /** Sends `event` to every target. An event with no target goes nowhere and takes no fault. */
@@ -233,7 +237,7 @@ export class WebhookSender {
   private async attempt(job: Job): Promise<void> {
     this.inFlight++;
     const attemptAtMs = Date.now();
-    const answer = await this.post(job, attemptAtMs);
+    const answer = await this.post(job, this.clock.now());
     this.inFlight--;
     if (this.stopping.signal.aborted) return;
     const delivered = answer.statusCode !== undefined && answer.statusCode >= 200 && answer.statusCode < 300;
@@ -254,11 +258,11 @@ export class WebhookSender {
     this.retryTimers.add(timer);
   }
 
-  private async post(job: Job, attemptAtMs: number): Promise<{ statusCode?: number; error?: string }> {
+  private async post(job: Job, signedAtMs: number): Promise<{ statusCode?: number; error?: string }> {
     try {
       const response = await fetch(job.target.url, {
         method: 'POST',
-        headers: { ...job.target.headers(job.event, attemptAtMs), 'content-type': 'application/json' },
+        headers: { ...job.target.headers(job.event, signedAtMs), 'content-type': 'application/json' },
         body: job.event.body,
         signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.timeoutMs)]),
       });
