@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BRANDS, brandSecretName } from '../lib/config/brands.ts';
 import { erpCustomerNumberFor } from '../lib/config/fulfilment.ts';
@@ -17,6 +18,11 @@ import type { JourneyName } from './simulators/carrier/journeys.ts';
 import type { SimulatedShipment } from './simulators/fulfilment-wms/shipbob-orders.ts';
 import { ShopifyAdminSimulator } from './simulators/shopify/admin-api.ts';
 import { WmsSimulator } from './simulators/wms/wms-simulator.ts';
+import { LANGUAGES } from '../lib/config/brands.ts';
+import { NOTIFICATION_KINDS } from '../lambdas/notifications/domain/message-catalog.ts';
+import { whatsAppTemplateFor } from '../lambdas/notifications/domain/whatsapp-template.ts';
+import { SendGridSimulator } from './simulators/sendgrid/sendgrid-simulator.ts';
+import { WhatsAppSimulator } from './simulators/whatsapp/whatsapp-simulator.ts';
 
 export interface LocalSystemOptions extends LocalCloudOptions {
   /** Units of every product the WMS holds in every warehouse of its country at start. @default 500 */
@@ -29,6 +35,8 @@ export interface LocalSystemOptions extends LocalCloudOptions {
   readonly fulfilmentLatencyMs?: { readonly min: number; readonly max: number };
   /** The way each new shipment travels (on the local clock). @default always `onTime` */
   readonly journeyFor?: (shipment: SimulatedShipment) => JourneyName;
+  /** WhatsApp Cloud API throughput per business number. @default 80 messages/s, Meta's default */
+  readonly whatsappMessagesPerSecond?: number;
 }
 
 /**
@@ -52,6 +60,10 @@ export class LocalSystem {
     readonly erp: BusinessCentralSimulator,
     readonly wmsShipments: ShipBobSimulator,
     readonly couriers: CourierNetwork,
+    /** The WhatsApp Cloud API: what each customer received on WhatsApp, and what they write back. */
+    readonly whatsapp: WhatsAppSimulator,
+    /** SendGrid: each customer's mailbox. */
+    readonly sendGrid: SendGridSimulator,
   ) {}
 
   static async start(options: LocalSystemOptions): Promise<LocalSystem> {
@@ -76,12 +88,35 @@ export class LocalSystem {
     const wmsShipmentsToken = issued();
     const erp = await BusinessCentralSimulator.start({ accessToken: erpToken, customers: BRANDS.map((brand) => erpCustomerNumberFor(brand)), latencyMs: options.fulfilmentLatencyMs });
     const wmsShipments = await ShipBobSimulator.start({ accessToken: wmsShipmentsToken, latencyMs: options.fulfilmentLatencyMs, clock: { now: cloudTime } });
-    const simulators = [wms, shopify, erp, wmsShipments];
+    const whatsappTokens = new Map(BRANDS.map((brand) => [brand.id, issued()]));
+    const whatsappAppSecret = issued();
+    const whatsapp = await WhatsAppSimulator.start({
+      phoneNumbers: BRANDS.map((brand) => ({ ...brand.senders.whatsapp, accessToken: whatsappTokens.get(brand.id)! })),
+      // What Meta approved: every template of the catalog and its backup, as `npm run whatsapp:templates` submits them.
+      templates: NOTIFICATION_KINDS.flatMap((kind) =>
+        LANGUAGES.flatMap((language) => {
+          const template = whatsAppTemplateFor(kind, language);
+          return [template.name, template.backupName].map((name) => ({ name, languageCode: template.languageCode, body: template.body }));
+        }),
+      ),
+      appSecret: whatsappAppSecret,
+      messagesPerSecond: options.whatsappMessagesPerSecond,
+      clock: { now: cloudTime },
+    });
+    const sendGridApiKey = `SG.${issued()}`;
+    const sendGrid = await SendGridSimulator.start({ apiKey: sendGridApiKey, clock: { now: cloudTime } });
+    const simulators = [wms, shopify, erp, wmsShipments, whatsapp, sendGrid];
+    // Functions put the API's URL in customer messages (the address-confirmation link), so the port is chosen before boot.
+    const apiPort = options.apiPort ?? (await freePort());
     let cloud: LocalCloud;
     try {
       cloud = await LocalCloud.boot({
         ...options,
+        apiPort,
         functionEnvironment: {
+          WHATSAPP_BASE_URL: whatsapp.url,
+          SENDGRID_BASE_URL: sendGrid.url,
+          PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,
           ...options.functionEnvironment,
           WMS_BASE_URL: wms.url,
           SHOPIFY_ADMIN_URL_TEMPLATE: `${shopify.url}/shops/{shop}/admin/api/2025-07/graphql.json`,
@@ -109,8 +144,15 @@ export class LocalSystem {
       couriers.stop();
       await Promise.all(simulators.map((simulator) => simulator.stop()));
     });
-    const system = new LocalSystem(cloud, wms, shopify, erp, wmsShipments, couriers);
+    const system = new LocalSystem(cloud, wms, shopify, erp, wmsShipments, couriers, whatsapp, sendGrid);
     try {
+      for (const brand of BRANDS) cloud.secrets.createSecret(brandSecretName(stage, 'whatsapp', brand.id), whatsappTokens.get(brand.id)!);
+      cloud.secrets.createSecret(`order-automation/${stage}/whatsapp/app-secret`, whatsappAppSecret);
+      cloud.secrets.createSecret(`order-automation/${stage}/whatsapp/verify-token`, issued());
+      cloud.secrets.createSecret(`order-automation/${stage}/sendgrid/api-key`, sendGridApiKey);
+      cloud.secrets.createSecret(`order-automation/${stage}/sendgrid/event-webhook-public-key`, sendGrid.publicKey);
+      whatsapp.subscribe({ url: `${cloud.apiUrl}/webhooks/whatsapp` });
+      sendGrid.subscribe({ url: `${cloud.apiUrl}/webhooks/sendgrid/events` });
       cloud.secrets.createSecret(`order-automation/${stage}/tracking/shipbob-webhook-secret`, shipBobWebhookSecret);
       cloud.secrets.createSecret(`order-automation/${stage}/tracking/aftership-webhook-secret`, afterShipWebhookSecret);
       wmsShipments.subscribe({ url: `${cloud.apiUrl}/webhooks/tracking/shipbob`, secret: shipBobWebhookSecret });
@@ -145,17 +187,34 @@ export class LocalSystem {
    * warehouse or carrier webhook is in flight, so each step's effects land before the next.
    */
   async fastForward(ms: number, options: { step?: number } = {}): Promise<void> {
-    await this.cloud.fastForward(ms, { ...options, settle: () => Promise.all([this.wms.idle(), this.couriers.idle()]).then(() => undefined) });
+    await this.cloud.fastForward(ms, { ...options, settle: () => this.simulatorsIdle() });
     await this.settled();
   }
 
   /** Waits until no webhook of the simulated warehouses and carriers is in flight, and what they set off is done. */
   async settled(): Promise<void> {
-    await Promise.all([this.wms.idle(), this.couriers.idle()]);
-    await this.cloud.idle();
+    // Twice: a provider's webhook can set off a send whose own webhooks follow.
+    for (let round = 0; round < 2; round++) {
+      await this.simulatorsIdle();
+      await this.cloud.idle();
+    }
+  }
+
+  private async simulatorsIdle(): Promise<void> {
+    await Promise.all([this.wms.idle(), this.couriers.idle(), this.whatsapp.idle(), this.sendGrid.idle()]);
   }
 
   async stop(): Promise<void> {
     await this.cloud.stop();
   }
+}
+
+/** A port free right now, for a server started a moment later. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
+  return address.port;
 }

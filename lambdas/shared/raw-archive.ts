@@ -1,7 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 export interface InboundRequest {
-  readonly source: 'shopify' | 'razorpay' | 'wms' | 'shipbob' | 'aftership';
+  readonly source: 'shopify' | 'razorpay' | 'wms' | 'shipbob' | 'aftership' | 'whatsapp' | 'sendgrid';
   /** The brand (or, for the WMS, the warehouse) in the path, as sent: it may be unknown or malformed, and is archived all the same. */
   readonly brand: string;
   /** The sender's delivery id when it has one, else the API request id. */

@@ -97,8 +97,8 @@ export function findBrand(id: string): BrandConfig | undefined {
 }
 
 export type WebhookSource = 'shopify' | 'razorpay';
-/** Webhook secrets, plus `shopify-admin`: the Admin API access token that pushes storefront stock. */
-export type BrandSecretKind = WebhookSource | 'shopify-admin';
+/** Webhook secrets, plus `shopify-admin` (the Admin API access token that pushes storefront stock) and `whatsapp` (the Cloud API access token of the brand's WhatsApp number). */
+export type BrandSecretKind = WebhookSource | 'shopify-admin' | 'whatsapp';
 
 /** Prefix of every brand secret of one kind; a function reads `<prefix><brand id>`. */
 export function brandSecretPrefix(environment: string, source: BrandSecretKind): string {

@@ -47,4 +47,5 @@ export const ordersTableName = (environment: string) => `order-automation-${envi
 export const inventoryTableName = (environment: string) => `order-automation-${environment}-inventory`;
 export const rtoStatsTableName = (environment: string) => `order-automation-${environment}-rto-stats`;
 export const shipmentsTableName = (environment: string) => `order-automation-${environment}-shipments`;
+export const notificationsTableName = (environment: string) => `order-automation-${environment}-notifications`;
 export const opsTasksTableName = (environment: string) => `order-automation-${environment}-ops-tasks`;

@@ -133,6 +133,7 @@ export class IntakeStack extends Stack {
       description: 'Inbound webhooks from storefronts and payment gateways, and the order status API',
       createDefaultStage: false,
     });
+    new CfnOutput(this, 'ApiId', { value: this.api.apiId, exportName: apiIdExportName(config.name) });
     new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -169,4 +170,6 @@ export class IntakeStack extends Stack {
 }
 
 /** Export holding the raw archive bucket's ARN. */
+/** The HTTP API's id, exported by name so that grants on its routes read the same in every stack (and in their cdk-nag acknowledgements). */
+export const apiIdExportName = (environment: string) => `order-automation-${environment}-api-id`;
 export const rawArchiveArnExportName = (environment: string) => `order-automation-${environment}-raw-archive-arn`;

@@ -4,6 +4,7 @@ import { BRANDS } from '../config/brands.ts';
 import type { EnvironmentConfig } from '../config/environments.ts';
 import { FulfilmentStack } from '../stacks/fulfilment-stack.ts';
 import { IntakeStack } from '../stacks/intake-stack.ts';
+import { NotificationsStack } from '../stacks/notifications-stack.ts';
 import { InventoryStack } from '../stacks/inventory-stack.ts';
 import { OrdersStack } from '../stacks/orders-stack.ts';
 import { PlatformStack } from '../stacks/platform-stack.ts';
@@ -20,6 +21,7 @@ export class OrderAutomationStage extends Stage {
   public readonly fulfilment: FulfilmentStack;
   public readonly inventory: InventoryStack;
   public readonly orders: OrdersStack;
+  public readonly notifications: NotificationsStack;
 
   constructor(scope: Construct, id: string, props: OrderAutomationStageProps) {
     super(scope, id, props);
@@ -70,6 +72,15 @@ export class OrderAutomationStage extends Stage {
       inventoryEventSource: EVENT_SOURCES.inventory,
       fulfilmentEventSource: EVENT_SOURCES.fulfilment,
       description: 'Order lifecycle workflow, legacy hand-off and status API',
+    });
+    this.notifications = new NotificationsStack(this, 'Notifications', {
+      config,
+      bus: this.platform.bus,
+      api: this.intake.api,
+      rawArchive: this.intake.rawArchive,
+      ordersTable: this.orders.ordersTable,
+      eventSources: [EVENT_SOURCES.intake, EVENT_SOURCES.orders, EVENT_SOURCES.inventory, EVENT_SOURCES.fulfilment],
+      description: 'Customer notifications on WhatsApp and email, delivery statuses, opt-outs and WISMO answers',
     });
   }
 }

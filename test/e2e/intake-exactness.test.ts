@@ -12,7 +12,7 @@ import { deliverRazorpayWebhook } from '../../local/simulators/razorpay/webhook-
 import { demoOrders, type ShopifyOrderPayload } from '../../local/simulators/shopify/demo-orders.ts';
 import { cancelledOf, malformedBodies, paidOf, updatedOf } from '../../local/simulators/shopify/scenarios.ts';
 import { deliverShopifyWebhook, deliverWithDuplicates, type ShopifyOrderTopic } from '../../local/simulators/shopify/webhook-sender.ts';
-import { signedGet } from '../../bin/ops/signed-request.ts';
+import { signedGet } from '../../lambdas/shared/signed-request.ts';
 import { brandSecretName, findBrand } from '../../lib/config/brands.ts';
 import { ordersTableName } from '../../lib/constructs/data-table.ts';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';

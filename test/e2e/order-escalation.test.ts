@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { signedRequest } from '../../bin/ops/signed-request.ts';
+import { signedRequest } from '../../lambdas/shared/signed-request.ts';
 import { listTasks, resolveTask } from '../../bin/ops/task-commands.ts';
 import type { LocalCloud } from '../../local/cloud/cloud.ts';
 import type { LocalSystem } from '../../local/local-system.ts';

@@ -62,7 +62,7 @@ export class SendGridSimulator {
   private readonly copies: Copy[] = [];
   private readonly bouncing = new Set<string>();
   private readonly faults = new InjectedFaults<SendGridFault>();
-  private readonly webhooks = new WebhookQueue();
+  private readonly webhooks: WebhookQueue;
   private readonly signer = new EventWebhookSigner();
   private readonly limiter: SlidingWindowLimiter;
   private readonly clock: { now(): number };
@@ -74,6 +74,7 @@ export class SendGridSimulator {
   private constructor(private readonly options: SendGridSimulatorOptions) {
     this.limiter = new SlidingWindowLimiter(options.mailsPerSecond ?? 100);
     this.clock = options.clock ?? { now: Date.now };
+    this.webhooks = new WebhookQueue({ clock: this.clock });
   }
 
   static async start(options: SendGridSimulatorOptions): Promise<SendGridSimulator> {

@@ -6,14 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * run when its turn comes, so the simulator's record changes when the webhook goes out, and a
  * step with no subscriber just records.
  *
- * Retries and signing times use REAL time: backoff must pass while a local clock stands still,
- * and a receiver checks a signature's timestamp against its own clock.
+ * Retries use REAL time, so backoff passes while a local clock stands still. Signing times read
+ * `clock`: the receiver, a function on the local cloud, checks them against the cloud's time.
  */
 
 export interface WebhookPost {
   readonly url: string;
   readonly body: string;
-  /** The headers of one attempt, besides content-type; `attemptAtMs` is its real time. */
+  /** The headers of one attempt, besides content-type; `attemptAtMs` is its time on the clock. */
   headers(attemptAtMs: number): Record<string, string>;
 }
 
@@ -22,6 +22,8 @@ export interface WebhookQueueOptions {
   readonly retryDelaysMs?: readonly number[];
   /** How long the subscriber has to answer one attempt. @default 2000 */
   readonly timeoutMs?: number;
+  /** The time attempts are signed with. @default the machine's clock */
+  readonly clock?: { now(): number };
 }
 
 export class WebhookQueue {
@@ -31,8 +33,10 @@ export class WebhookQueue {
   private readonly stopping = new AbortController();
   private readonly retryDelaysMs: readonly number[];
   private readonly timeoutMs: number;
+  private readonly clock: { now(): number };
 
   constructor(options: WebhookQueueOptions = {}) {
+    this.clock = options.clock ?? { now: () => Date.now() };
     this.retryDelaysMs = options.retryDelaysMs ?? [50, 200];
     this.timeoutMs = options.timeoutMs ?? 2000;
   }
@@ -90,7 +94,7 @@ export class WebhookQueue {
     try {
       const response = await fetch(post.url, {
         method: 'POST',
-        headers: { ...post.headers(Date.now()), 'content-type': 'application/json' },
+        headers: { ...post.headers(this.clock.now()), 'content-type': 'application/json' },
         body: post.body,
         signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.timeoutMs)]),
       });

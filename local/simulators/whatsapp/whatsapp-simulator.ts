@@ -75,7 +75,7 @@ export class WhatsAppSimulator {
   /** When each customer last wrote to each business number, by `<phone number id> <wa id>`. */
   private readonly lastInbound = new Map<string, number>();
   private readonly faults = new InjectedFaults<WhatsAppFault>();
-  private readonly webhooks = new WebhookQueue();
+  private readonly webhooks: WebhookQueue;
   private readonly limiter: SlidingWindowLimiter;
   private readonly numbers: ReadonlyMap<string, SimulatedPhoneNumber>;
   private readonly templates: ApprovedTemplates;
@@ -91,6 +91,7 @@ export class WhatsAppSimulator {
     this.templates = new ApprovedTemplates(options.templates);
     this.limiter = new SlidingWindowLimiter(options.messagesPerSecond ?? META_DEFAULT_THROUGHPUT);
     this.clock = options.clock ?? { now: Date.now };
+    this.webhooks = new WebhookQueue({ clock: this.clock });
     // randomInt cannot span 15 digits at once (its range stops at 2^48).
     this.businessAccountId = options.businessAccountId ?? `1${String(randomInt(0, 1e14)).padStart(14, '0')}`;
   }

@@ -1,0 +1,174 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { findBrand, type BrandConfig } from '#config/brands';
+import { CanonicalOrderSchema, type Channel } from '#shared/canonical-order';
+import { logger, metrics } from '#shared/observability';
+import type { ContactRecord, NotificationsTable, NotificationKey } from './adapters/notifications-table.ts';
+import type { SendGridSender } from './adapters/sendgrid-client.ts';
+import type { WhatsAppClient, WhatsAppSendResult } from './adapters/whatsapp-client.ts';
+import { languageFor, planChannels, type Recipient } from './domain/channel-plan.ts';
+import { messageContext } from './domain/message-context.ts';
+import type { NotificationIntent } from './domain/notification-intent.ts';
+import { customerTimeZone, quietUntil } from './domain/quiet-hours.ts';
+import { renderMessage, type RenderedMessage } from './domain/render-message.ts';
+import { backOffSeconds, handlingForWhatsAppError } from './domain/whatsapp-errors.ts';
+
+/** SQS keeps a message invisible for at most 12 hours; a longer wait is taken in steps. */
+const MAX_HOLD_SECONDS = 43_200;
+
+/**
+ * What the queue should do with the event: nothing more (`done`: sent, or nothing to send), bring
+ * it back after `seconds` (quiet hours, a provider's back-off), or bring it back after the
+ * queue's visibility timeout (a provider error worth another try).
+ */
+export type DeliveryOutcome = { readonly kind: 'done' } | { readonly kind: 'hold'; readonly seconds: number; readonly reason: string } | { readonly kind: 'retry'; readonly reason: string };
+
+export interface SenderDependencies {
+  readonly table: NotificationsTable;
+  readonly orders: { get(brand: string, orderId: string): Promise<{ mode?: string; order?: string } | undefined> };
+  readonly whatsapp: WhatsAppClient;
+  readonly email: SendGridSender;
+  readonly secrets: { require(name: string): Promise<string> };
+  readonly whatsappTokenSecretPrefix: string;
+  readonly sendGridApiKeySecretName: string;
+  readonly publicApiUrl: string;
+}
+
+/**
+ * Sends one lifecycle moment to one customer, at most once per (order, moment, channel): on the
+ * channel they prefer and have not opted out of, falling back to the other when it cannot
+ * deliver, outside their quiet hours unless it is urgent.
+ */
+export class NotificationSender {
+  constructor(private readonly deps: SenderDependencies) {}
+
+  /** `after`: the channel that already failed (a fallback from a delivery-status webhook). */
+  async deliver(intent: NotificationIntent, options: { after?: Channel; receiveCount?: number } = {}): Promise<DeliveryOutcome> {
+    const now = new Date();
+    const stored = await this.deps.orders.get(intent.brand, intent.orderId);
+    if (!stored?.order) return { kind: 'retry', reason: 'the order is not stored yet' };
+    // The legacy process (or nobody, in shadow mode) owns the conversation with this customer.
+    if (stored.mode !== 'live') return this.nothingToSend(intent, stored.mode ? `the order is in ${stored.mode} mode` : 'the order never entered the live workflow');
+    const brand = findBrand(intent.brand);
+    if (!brand) return this.nothingToSend(intent, `unknown brand ${intent.brand}`);
+    const order = CanonicalOrderSchema.parse(JSON.parse(stored.order));
+
+    const phone = order.customer.phone ?? order.shippingAddress.phone;
+    if (intent.kind === 'order_confirmed') {
+      if (phone) await this.deps.table.rememberOrder(brand.id, phone, order.orderId);
+      await this.deps.table.countOnce(brand.id, 'orders', `${brand.id}#${order.orderId}`, now);
+    }
+    const [whatsappContact, emailContact] = await Promise.all([
+      phone ? this.deps.table.contact(brand.id, 'whatsapp', phone) : Promise.resolve<ContactRecord>({}),
+      order.customer.email ? this.deps.table.contact(brand.id, 'email', order.customer.email) : Promise.resolve<ContactRecord>({}),
+    ]);
+    let recipients = planChannels(order, { whatsappOptedOut: whatsappContact.whatsappOptedOut, emailOptedOut: emailContact.emailOptedOut });
+    if (options.after) recipients = recipients.filter((recipient) => recipient.channel !== options.after);
+    if (recipients.length === 0) return this.nothingToSend(intent, options.after ? `no channel left after ${options.after}` : 'the customer opted out of every channel, or left no phone or email');
+
+    const timeZone = customerTimeZone(order.shippingAddress);
+    const quietEnd = intent.urgent ? undefined : quietUntil(now, timeZone);
+    if (quietEnd) {
+      metrics.addMetric('NotificationsHeldForQuietHours', MetricUnit.Count, 1);
+      return { kind: 'hold', seconds: Math.min(MAX_HOLD_SECONDS, Math.ceil((quietEnd.getTime() - now.getTime()) / 1000)), reason: `quiet hours in ${timeZone} until ${quietEnd.toISOString()}` };
+    }
+
+    const language = languageFor(order, brand.languages);
+    const rendered = await renderMessage(intent.kind, language, messageContext({ brand, order, intent, language, timeZone, publicApiUrl: this.deps.publicApiUrl }));
+    for (const recipient of recipients) {
+      const key: NotificationKey = { brand: brand.id, orderId: order.orderId, kind: intent.kind, subject: intent.subject, channel: recipient.channel };
+      const claim = await this.deps.table.claim(key, intent, recipient.address, now);
+      if (!claim.claimed) {
+        // Refused on this channel before (maybe by a sender that stopped before its fallback): go on to the next.
+        if (claim.record.state === 'failed' || claim.record.state === 'skipped') continue;
+        logger.info('notification already handled', { ...key, state: claim.record.state });
+        return { kind: 'done' };
+      }
+      const step = recipient.channel === 'whatsapp'
+        ? await this.sendWhatsApp(key, brand, recipient, rendered, language, claim.attempts)
+        : await this.sendEmail(key, brand, recipient, rendered, language, claim.attempts);
+      if (step === 'next') continue;
+      if (step.kind === 'done' && intent.kind === 'order_delayed') await this.deps.table.countOnce(brand.id, 'proactiveDelays', `${brand.id}#${order.orderId}#${intent.subject}`, now);
+      return step;
+    }
+    metrics.addMetric('NotificationsUndeliverable', MetricUnit.Count, 1);
+    logger.warn('no channel could deliver the notification', { brand: intent.brand, orderId: intent.orderId, kind: intent.kind });
+    return { kind: 'done' };
+  }
+
+  private async sendWhatsApp(key: NotificationKey, brand: BrandConfig, recipient: Recipient, rendered: RenderedMessage, language: string, attempts: number): Promise<DeliveryOutcome | 'next'> {
+    const sender = { phoneNumberId: brand.senders.whatsapp.phoneNumberId, accessToken: await this.deps.secrets.require(`${this.deps.whatsappTokenSecretPrefix}${brand.id}`) };
+    const send = (name: string) =>
+      this.deps.whatsapp.send(sender, recipient.address, { type: 'template', name, languageCode: rendered.whatsapp.languageCode, parameters: rendered.whatsapp.parameters });
+    let template = rendered.whatsapp.name;
+    let result = await send(template);
+    if (result.outcome === 'refused' && handlingForWhatsAppError(result.code, result.httpStatus) === 'backup_template') {
+      metrics.addMetric('WhatsAppBackupTemplateUsed', MetricUnit.Count, 1);
+      template = rendered.whatsapp.backupName;
+      result = await send(template);
+      // The backup missing too is a catalog problem for humans; the customer gets email meanwhile.
+      if (result.outcome === 'refused' && handlingForWhatsAppError(result.code, result.httpStatus) === 'backup_template') return this.refused(key, `132001 for ${rendered.whatsapp.name} and its backup`);
+    }
+    return this.settleSend(key, result, { template, language, attempts, handling: result.outcome === 'refused' ? handlingForWhatsAppError(result.code, result.httpStatus) : undefined });
+  }
+
+  private async sendEmail(key: NotificationKey, brand: BrandConfig, recipient: Recipient, rendered: RenderedMessage, language: string, attempts: number): Promise<DeliveryOutcome | 'next'> {
+    const apiKey = await this.deps.secrets.require(this.deps.sendGridApiKeySecretName);
+    const result = await this.deps.email.send(apiKey, {
+      from: { email: brand.senders.email.address, name: brand.senders.email.name },
+      to: recipient.address,
+      subject: rendered.subject,
+      text: rendered.text,
+      categories: [key.kind, brand.id],
+      customArgs: { brand: brand.id, orderId: key.orderId, kind: key.kind, subject: key.subject },
+    });
+    const handling = result.outcome !== 'refused' ? undefined : result.httpStatus === 429 ? 'back_off' : result.httpStatus >= 500 ? 'retry' : 'email';
+    return this.settleSend(key, result, { language, attempts, handling });
+  }
+
+  /** One place where a provider's answer becomes the message's state. */
+  private async settleSend(
+    key: NotificationKey,
+    result: WhatsAppSendResult | Awaited<ReturnType<SendGridSender['send']>>,
+    context: { template?: string; language: string; attempts: number; handling?: string },
+  ): Promise<DeliveryOutcome | 'next'> {
+    const { table } = this.deps;
+    if (result.outcome === 'accepted') {
+      await table.recordSent(key, { providerMessageId: result.messageId, template: context.template, language: context.language }, new Date());
+      metrics.addDimensions({ channel: key.channel });
+      metrics.addMetric('NotificationsSent', MetricUnit.Count, 1);
+      logger.info('notification sent', { ...key, template: context.template, providerMessageId: result.messageId });
+      return { kind: 'done' };
+    }
+    if (result.outcome === 'unknown') {
+      await table.settle(key, 'unconfirmed', result.error);
+      metrics.addMetric('NotificationsUnconfirmed', MetricUnit.Count, 1);
+      logger.warn('no answer from the provider; not sending again', { ...key, error: result.error });
+      return { kind: 'done' };
+    }
+    const reason = `HTTP ${result.httpStatus}${'code' in result && result.code !== undefined ? ` code ${result.code}` : ''}: ${result.message}`;
+    switch (context.handling) {
+      case 'back_off': {
+        await table.release(key, 'held', reason);
+        metrics.addMetric('ProviderBackOffs', MetricUnit.Count, 1);
+        return { kind: 'hold', seconds: backOffSeconds(context.attempts), reason };
+      }
+      case 'retry':
+        await table.release(key, 'retry', reason);
+        return { kind: 'retry', reason };
+      default:
+        return this.refused(key, reason);
+    }
+  }
+
+  private async refused(key: NotificationKey, reason: string): Promise<'next'> {
+    await this.deps.table.settle(key, 'failed', reason);
+    metrics.addMetric('NotificationFallbacks', MetricUnit.Count, 1);
+    logger.warn('channel refused the notification; trying the next', { ...key, reason });
+    return 'next';
+  }
+
+  private nothingToSend(intent: NotificationIntent, reason: string): DeliveryOutcome {
+    logger.info('nothing to send', { brand: intent.brand, orderId: intent.orderId, kind: intent.kind, reason });
+    return { kind: 'done' };
+  }
+}
