@@ -193,8 +193,8 @@ export class LocalSystem {
 
   /** Waits until no webhook of the simulated warehouses and carriers is in flight, and what they set off is done. */
   async settled(): Promise<void> {
-    // Twice: a provider's webhook can set off a send whose own webhooks follow.
-    for (let round = 0; round < 2; round++) {
+    // Three times: a provider's webhook can set off a send (a fallback) whose own webhooks follow.
+    for (let round = 0; round < 3; round++) {
       await this.simulatorsIdle();
       await this.cloud.idle();
     }

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { LocalLogger } from './cloud/contracts.ts';
 import { routingSamples, runDemo } from './demo.ts';
 import { demoJourneyFor, showShipping } from './shipping-demo.ts';
+import { showCustomerMessages } from './notifications-demo.ts';
 import { LocalSystem } from './local-system.ts';
 import { showStockSync } from './stock-demo.ts';
 import { synthesizeStage } from './synth.ts';
@@ -56,6 +57,7 @@ async function main(): Promise<number> {
   console.log(`  WMS simulator   ${system.wms.url}  (stock API; signed webhooks to /webhooks/wms/{warehouseId})`);
   console.log(`  Shopify Admin   ${system.shopify.url}  (inventorySetQuantities per demo store, Plus rate limit)`);
   console.log(`  ERP / ShipBob   ${system.erp.url} / ${system.wmsShipments.url}  (sales orders; WMS orders, signed webhooks to /webhooks/tracking/shipbob)`);
+  console.log(`  WhatsApp / mail ${system.whatsapp.url} / ${system.sendGrid.url}  (Cloud API and SendGrid; signed webhooks to /webhooks/whatsapp and /webhooks/sendgrid/events)`);
   console.log('  carriers        AfterShip tracking_update webhooks to /webhooks/tracking/aftership, on the local clock');
   console.log(`  schedules       ${cloud.schedules().map((schedule) => `${schedule.name.replace('order-automation-dev-', '')} ${schedule.expression}`).join(', ')}`);
   console.log('  function logs   .local/logs/');
@@ -80,6 +82,8 @@ async function main(): Promise<number> {
     for (const line of await showStockSync(system)) console.log(`  ${line}`);
     console.log('\nShipping: the warehouses dispatch, the carriers scan (ShipBob and AfterShip webhooks), SLA timers run…');
     for (const line of await showShipping(system, outcomes)) console.log(`  ${line}`);
+    console.log('\nCustomers heard about each step (WhatsApp Cloud API and SendGrid simulators), in their language and the brand\'s voice:');
+    for (const line of showCustomerMessages(system)) console.log(`  ${line}`);
   }
 
   if (options.exit) {

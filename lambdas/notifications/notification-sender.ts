@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { findBrand, type BrandConfig } from '#config/brands';
 import { CanonicalOrderSchema, type Channel } from '#shared/canonical-order';
@@ -11,6 +12,9 @@ import type { NotificationIntent } from './domain/notification-intent.ts';
 import { customerTimeZone, quietUntil } from './domain/quiet-hours.ts';
 import { renderMessage, type RenderedMessage } from './domain/render-message.ts';
 import { backOffSeconds, handlingForWhatsAppError } from './domain/whatsapp-errors.ts';
+
+/** Pauses inside the sender on a throughput error before the message goes back to the queue. */
+const IN_SENDER_PAUSES = 3;
 
 /** SQS keeps a message invisible for at most 12 hours; a longer wait is taken in steps. */
 const MAX_HOLD_SECONDS = 43_200;
@@ -97,8 +101,16 @@ export class NotificationSender {
 
   private async sendWhatsApp(key: NotificationKey, brand: BrandConfig, recipient: Recipient, rendered: RenderedMessage, language: string, attempts: number): Promise<DeliveryOutcome | 'next'> {
     const sender = { phoneNumberId: brand.senders.whatsapp.phoneNumberId, accessToken: await this.deps.secrets.require(`${this.deps.whatsappTokenSecretPrefix}${brand.id}`) };
-    const send = (name: string) =>
-      this.deps.whatsapp.send(sender, recipient.address, { type: 'template', name, languageCode: rendered.whatsapp.languageCode, parameters: rendered.whatsapp.parameters });
+    const send = async (name: string) => {
+      for (let pause = 1; ; pause++) {
+        const result = await this.deps.whatsapp.send(sender, recipient.address, { type: 'template', name, languageCode: rendered.whatsapp.languageCode, parameters: rendered.whatsapp.parameters });
+        const throttled = result.outcome === 'refused' && handlingForWhatsAppError(result.code, result.httpStatus) === 'back_off';
+        if (!throttled || pause > IN_SENDER_PAUSES) return result;
+        // Meta's throughput limit is per second: a pause of about a second usually clears it, and keeps
+        // the message's turn instead of sending it to the back of the queue for up to half a minute.
+        await setTimeout(1000 * pause + Math.random() * 250);
+      }
+    };
     let template = rendered.whatsapp.name;
     let result = await send(template);
     if (result.outcome === 'refused' && handlingForWhatsAppError(result.code, result.httpStatus) === 'backup_template') {

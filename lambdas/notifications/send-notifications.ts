@@ -61,7 +61,8 @@ async function handle(record: SQSRecord): Promise<void> {
  */
 export async function handler(event: SQSEvent, context: Context) {
   try {
-    return await processPartialResponse(event, handle, processor, { context });
+    // A batch of held messages only is not a failure: each already has its own way back.
+    return await processPartialResponse(event, handle, processor, { context, throwOnFullBatchFailure: false });
   } finally {
     flushMetrics();
   }

@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -65,11 +65,16 @@ export class NotificationsStack extends Stack {
       Validations.of(created).acknowledge({ id: 'AwsSolutions-SMG4', reason: `Issued by ${issuer} and rotated there; we store its copy` });
       return created;
     };
+    const ownSecret = (secretId: string, secretName: string, description: string) => {
+      const created = new secretsmanager.Secret(this, secretId, { secretName, description, generateSecretString: { passwordLength: 48, excludePunctuation: true }, removalPolicy });
+      Validations.of(created).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Generated here and typed once into Meta\'s webhook settings; rotating it means re-subscribing the webhook, which a rotation Lambda cannot do' });
+      return created;
+    };
     const whatsappTokens = BRANDS.map((brand) =>
       secret(`WhatsAppToken${pascal(brand.id)}`, brandSecretName(config.name, 'whatsapp', brand.id), `WhatsApp Cloud API access token of ${brand.name}'s number (system user token); replace the generated value`, 'Meta Business Manager'),
     );
     const appSecret = secret('WhatsAppAppSecret', `order-automation/${config.name}/whatsapp/app-secret`, 'Meta app secret that signs WhatsApp webhooks (X-Hub-Signature-256); replace the generated value', 'the Meta app dashboard');
-    const verifyToken = secret('WhatsAppVerifyToken', `order-automation/${config.name}/whatsapp/verify-token`, 'The verify token entered when subscribing the WhatsApp webhook; the generated value can be used as is', 'us, at webhook subscription,');
+    const verifyToken = ownSecret('WhatsAppVerifyToken', `order-automation/${config.name}/whatsapp/verify-token`, 'The verify token entered when subscribing the WhatsApp webhook; the generated value can be used as is');
     const sendGridKey = secret('SendGridApiKey', `order-automation/${config.name}/sendgrid/api-key`, 'SendGrid API key with Mail Send permission; replace the generated value', 'SendGrid');
     const sendGridPublicKey = secret('SendGridWebhookPublicKey', `order-automation/${config.name}/sendgrid/event-webhook-public-key`, 'Verification key of the Signed Event Webhook (Mail Settings); replace the generated value', 'SendGrid');
 
@@ -78,17 +83,13 @@ export class NotificationsStack extends Stack {
       bus: props.bus,
       description: 'Lifecycle events a customer hears about → the notification sender',
       eventPattern: { source: [...props.eventSources], detailType: [...CUSTOMER_UPDATE_EVENTS] },
-      visibilityTimeout: Duration.seconds(120),
+      // Six times the sender's timeout, as for every queue here, so a slow batch is not delivered twice.
+      visibilityTimeout: Duration.seconds(360),
       maxReceiveCount: 20,
     });
     const queue = this.customerUpdates.queue.queue;
-    const shared = {
-      NOTIFICATIONS_TABLE_NAME: this.notificationsTable.tableName,
-      NOTIFICATIONS_QUEUE_URL: queue.queueUrl,
-      WHATSAPP_BASE_URL: WHATSAPP_GRAPH_URL,
-      WHATSAPP_TOKEN_SECRET_PREFIX: brandSecretPrefix(config.name, 'whatsapp'),
-      PUBLIC_API_URL: props.api.apiEndpoint,
-    };
+    const shared = { NOTIFICATIONS_TABLE_NAME: this.notificationsTable.tableName, NOTIFICATIONS_QUEUE_URL: queue.queueUrl };
+    const whatsappSide = { WHATSAPP_BASE_URL: WHATSAPP_GRAPH_URL, WHATSAPP_TOKEN_SECRET_PREFIX: brandSecretPrefix(config.name, 'whatsapp'), PUBLIC_API_URL: props.api.apiEndpoint };
 
     const sender = new ServiceFunction(this, 'SendNotifications', {
       entry: 'lambdas/notifications/send-notifications.ts',
@@ -96,7 +97,7 @@ export class NotificationsStack extends Stack {
       description: 'Sends each lifecycle moment to the customer once per channel (WhatsApp template or email), with fallback, opt-out and quiet hours',
       logRetentionDays: config.logRetentionDays,
       timeout: Duration.seconds(60),
-      environment: { ...shared, ORDERS_TABLE_NAME: props.ordersTable.tableName, SENDGRID_BASE_URL: SENDGRID_API_URL, SENDGRID_API_KEY_SECRET_NAME: sendGridKey.secretName },
+      environment: { ...shared, ...whatsappSide, ORDERS_TABLE_NAME: props.ordersTable.tableName, SENDGRID_BASE_URL: SENDGRID_API_URL, SENDGRID_API_KEY_SECRET_NAME: sendGridKey.secretName },
     });
     this.notificationsTable.grantReadWriteData(sender.role);
     props.ordersTable.grant(sender.role, 'dynamodb:GetItem');
@@ -119,6 +120,7 @@ export class NotificationsStack extends Stack {
     };
 
     const whatsapp = webhook('ReceiveWhatsAppWebhook', 'lambdas/notifications/receive-whatsapp-webhook.ts', 'WhatsApp webhooks: the subscription handshake, delivery statuses (fallback to email on failure), opt-outs and "where is my order?" answered from the status API', 'whatsapp', {
+      ...whatsappSide,
       WHATSAPP_APP_SECRET_NAME: appSecret.secretName,
       WHATSAPP_VERIFY_TOKEN_NAME: verifyToken.secretName,
     });
@@ -126,14 +128,15 @@ export class NotificationsStack extends Stack {
     verifyToken.grantRead(whatsapp.role);
     for (const token of whatsappTokens) token.grantRead(whatsapp.role);
     const apiExport = apiIdExportName(config.name);
-    const statusRoute = `arn:${Stack.of(this).partition}:execute-api:${Stack.of(this).region}:${Stack.of(this).account}:${Fn.importValue(apiExport)}/*/GET/orders/*`;
+    // Pseudo parameters, not the stack's account: the ARN (and its acknowledgement below) must read the same whether or not an account is configured.
+    const statusRoute = `arn:${Aws.PARTITION}:execute-api:${config.region}:${Aws.ACCOUNT_ID}:${Fn.importValue(apiExport)}/*/GET/orders/*`;
     // A policy of its own holding only this statement, so its acknowledgement covers nothing else.
     const readStatus = new iam.Policy(this, 'ReadOrderStatusPolicy', {
       statements: [new iam.PolicyStatement({ actions: ['execute-api:Invoke'], resources: [statusRoute] })],
     });
     readStatus.attachToRole(whatsapp.role);
     Validations.of(readStatus).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${Stack.of(this).region}:<AWS::AccountId>:${apiExport}/*/GET/orders/*]`,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${config.region}:<AWS::AccountId>:${apiExport}/*/GET/orders/*]`,
       reason: 'The WISMO answer reads the asking customer\'s own orders through the status route (GET /orders/{brand}/{orderId}), whose ids are known only at run time; the policy allows nothing else',
     });
 
@@ -142,15 +145,15 @@ export class NotificationsStack extends Stack {
     });
     sendGridPublicKey.grantRead(sendGrid.role);
 
-    const route = (routeId: string, path: string, method: apigw.HttpMethod, target: ServiceFunction, who: string) => {
+    const route = (routeId: string, path: string, method: apigw.HttpMethod, target: ServiceFunction, who: string, check = 'the function checks its signature before anything is applied') => {
       const created = new apigw.HttpRoute(this, routeId, {
         httpApi: props.api,
         routeKey: apigw.HttpRouteKey.with(path, method),
         integration: new HttpLambdaIntegration(`${routeId}Integration`, target.function),
       });
-      Validations.of(created).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${who} sends no IAM or JWT credentials; the function checks its signature before anything is applied` });
+      Validations.of(created).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${who} sends no IAM or JWT credentials; ${check}` });
     };
-    route('WhatsAppVerificationRoute', '/webhooks/whatsapp', apigw.HttpMethod.GET, whatsapp, 'Meta\'s verification handshake carries the verify token, which the function checks;');
+    route('WhatsAppVerificationRoute', '/webhooks/whatsapp', apigw.HttpMethod.GET, whatsapp, 'Meta\'s subscription handshake', 'it answers only with the challenge it was sent, and only when the verify token matches');
     route('WhatsAppWebhookRoute', '/webhooks/whatsapp', apigw.HttpMethod.POST, whatsapp, 'Meta');
     route('SendGridEventsRoute', '/webhooks/sendgrid/events', apigw.HttpMethod.POST, sendGrid, 'SendGrid');
   }

@@ -469,7 +469,7 @@ export class LocalCloud {
    * handled, so that takes messages whose batch failed (their retry, as on AWS) or that a client
    * outside the mappings received and has not deleted; every consumer is idempotent.
    *
-   * Lambda functions read real time (`Date`) in their worker threads, not this clock.
+   * Lambda functions read this clock too: their `Date` follows it (see lambda/worker-clock.ts).
    */
   async fastForward(ms: number, options: { step?: number; settle?: () => Promise<void> } = {}): Promise<void> {
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`fastForward needs a finite number of milliseconds >= 0, received ${ms}`);

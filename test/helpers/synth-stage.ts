@@ -7,7 +7,7 @@ import { afterAll } from 'vitest';
 import { loadEnvironments, type EnvironmentConfig, type EnvironmentName } from '../../lib/config/environments.ts';
 import { OrderAutomationStage } from '../../lib/stages/order-automation-stage.ts';
 
-export type StackName = 'platform' | 'intake' | 'fulfilment' | 'inventory' | 'orders';
+export type StackName = 'platform' | 'intake' | 'fulfilment' | 'inventory' | 'orders' | 'notifications';
 
 /** The templates of one environment's stacks, as CloudFormation would receive them. */
 export interface SynthesizedStage {
@@ -18,6 +18,7 @@ export interface SynthesizedStage {
   readonly fulfilment: Template;
   readonly inventory: Template;
   readonly orders: Template;
+  readonly notifications: Template;
   /** Every stack of the stage, for checks that must hold across all of them. */
   readonly stacks: readonly { readonly name: StackName; readonly template: Template }[];
 }
@@ -80,6 +81,7 @@ export function synthStage(name: EnvironmentName = 'dev'): SynthesizedStage {
   const fulfilment = Template.fromStack(stage.fulfilment);
   const inventory = Template.fromStack(stage.inventory);
   const orders = Template.fromStack(stage.orders);
+  const notifications = Template.fromStack(stage.notifications);
   const result: SynthesizedStage = {
     config,
     stage,
@@ -88,12 +90,14 @@ export function synthStage(name: EnvironmentName = 'dev'): SynthesizedStage {
     fulfilment,
     inventory,
     orders,
+    notifications,
     stacks: [
       { name: 'platform', template: platform },
       { name: 'intake', template: intake },
       { name: 'fulfilment', template: fulfilment },
       { name: 'inventory', template: inventory },
       { name: 'orders', template: orders },
+      { name: 'notifications', template: notifications },
     ],
   };
   synthesized.set(name, result);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { apiIdExportName } from '../../lib/stacks/intake-stack.ts';
 import { describeArn, referencedLogicalId, referencedType, resolveReference, resourcesOfType, synthStage, type FoundResource, type StackName } from '../helpers/synth-stage.ts';
 
 interface RouteProperties {
@@ -52,6 +53,27 @@ const ROUTES = [
   { routeKey: 'GET /ops/tasks', stack: 'orders', fn: 'dev/Orders/OpsTasksApi/Function/Resource', auth: 'AWS_IAM', why: 'ops call it with SigV4 credentials, like the status route' },
   { routeKey: 'GET /ops/tasks/{taskId}', stack: 'orders', fn: 'dev/Orders/OpsTasksApi/Function/Resource', auth: 'AWS_IAM', why: 'ops call it with SigV4 credentials, like the status route' },
   { routeKey: 'POST /ops/tasks/{taskId}/resolve', stack: 'orders', fn: 'dev/Orders/OpsTasksApi/Function/Resource', auth: 'AWS_IAM', why: 'ops call it with SigV4 credentials, like the status route' },
+  {
+    routeKey: 'GET /webhooks/whatsapp',
+    stack: 'notifications',
+    fn: 'dev/Notifications/ReceiveWhatsAppWebhook/Function/Resource',
+    auth: 'NONE',
+    why: 'Meta\'s subscription handshake carries the verify token, checked in the function',
+  },
+  {
+    routeKey: 'POST /webhooks/whatsapp',
+    stack: 'notifications',
+    fn: 'dev/Notifications/ReceiveWhatsAppWebhook/Function/Resource',
+    auth: 'NONE',
+    why: 'Meta signs with HMAC (X-Hub-Signature-256), verified in the function',
+  },
+  {
+    routeKey: 'POST /webhooks/sendgrid/events',
+    stack: 'notifications',
+    fn: 'dev/Notifications/ReceiveSendGridEvents/Function/Resource',
+    auth: 'NONE',
+    why: 'SendGrid signs with ECDSA (Signed Event Webhook), verified in the function',
+  },
 ] as const satisfies readonly { routeKey: string; stack: StackName; fn: string; auth: string; why: string }[];
 
 const routes = resourcesOfType<RouteProperties>(synth, 'AWS::ApiGatewayV2::Route');
@@ -66,7 +88,7 @@ function integrationOf(route: (typeof routes)[number]) {
 }
 
 describe('HTTP API', () => {
-  it('serves exactly the shopify, razorpay, WMS and shipment-tracking webhook routes, the status route, the three ops-task routes, the customer tracking route and the customer\'s address-confirmation answer', () => {
+  it('serves exactly the shopify, razorpay, WMS and shipment-tracking webhook routes, the status route, the three ops-task routes, the customer tracking route, the customer\'s address-confirmation answer, and the WhatsApp (handshake and deliveries) and SendGrid webhook routes', () => {
     expect(routes.map((route) => route.properties.RouteKey).sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
   });
 
@@ -76,7 +98,7 @@ describe('HTTP API', () => {
     for (const route of routes) expect(describeArn(synth, route.stack, route.properties.ApiId), route.properties.RouteKey).toBe(API);
   });
 
-  it('declares each route in the stack of the function behind it: webhooks of intake in intake, the WMS webhook in inventory, the tracking webhook in fulfilment, the order, customer and ops-task routes in orders', () => {
+  it('declares each route in the stack of the function behind it: webhooks of intake in intake, the WMS webhook in inventory, the tracking webhook in fulfilment, the order, customer and ops-task routes in orders, the WhatsApp and SendGrid webhooks in notifications', () => {
     expect(Object.fromEntries(routes.map((route) => [route.properties.RouteKey, route.stack]))).toEqual(Object.fromEntries(ROUTES.map((route) => [route.routeKey, route.stack])));
   });
 
@@ -110,14 +132,16 @@ describe('HTTP API', () => {
       expect(route().properties.AuthorizerId, 'no custom or JWT authorizer').toBeUndefined();
     });
 
-    it('lets API Gateway invoke its function for this route only', () => {
+    it('lets API Gateway invoke its function for this route\'s path only', () => {
       const path = routeKey.split(' ')[1] as string;
       const invokers = permissions.filter((permission) => describeArn(synth, permission.stack, permission.properties.FunctionName) === fn);
-      // One permission per route of the function (OpsTasksApi serves three), each for its own path.
+      // One permission per route of the function (OpsTasksApi serves three, ReceiveWhatsAppWebhook two), each for its own path.
       expect(invokers).toHaveLength(ROUTES.filter((candidate) => candidate.fn === fn).length);
-      const forThisRoute = invokers.filter((permission) => permission.properties.SourceArn?.['Fn::Join']?.[1]?.at(-1) === `/*/*${path}`);
-      expect(forThisRoute).toHaveLength(1);
-      const [permission] = forThisRoute;
+      const forThisPath = invokers.filter((permission) => permission.properties.SourceArn?.['Fn::Join']?.[1]?.at(-1) === `/*/*${path}`);
+      // A permission names the path, any method: the WhatsApp handshake (GET) and deliveries (POST) share one path, so each of their two permissions covers both.
+      expect(forThisPath).toHaveLength(ROUTES.filter((candidate) => candidate.fn === fn && candidate.routeKey.split(' ')[1] === path).length);
+      const permission = forThisPath.find((candidate) => candidate.path.startsWith(route().path.replace(/\/Resource$/, '/')));
+      expect(permission, `the permission of ${route().path}`).toBeDefined();
       expect(permission?.stack).toBe(stack);
       expect(permission?.properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
       const sourceArn = permission?.properties.SourceArn?.['Fn::Join']?.[1] ?? [];
@@ -148,6 +172,29 @@ describe('HTTP API', () => {
     // The only unauthenticated routes outside the signed webhooks are the two the customer reaches with a signed token.
     const open = routes.filter((route) => route.properties.AuthorizationType === 'NONE' && !route.properties.RouteKey.includes(' /webhooks/'));
     expect(open.map((route) => route.properties.RouteKey).sort()).toEqual(['GET /track/{token}', 'POST /address-confirmations/{token}']);
+  });
+
+  it('takes the provider webhooks of the notifications context only on /webhooks/whatsapp (GET handshake, POST deliveries, both to ReceiveWhatsAppWebhook) and POST /webhooks/sendgrid/events (to ReceiveSendGridEvents); neither function serves another route, and the sender serves none', () => {
+    const servedBy = (id: string) =>
+      routes
+        .filter((route) => describeArn(synth, route.stack, integrationOf(route).properties.IntegrationUri) === `dev/Notifications/${id}/Function/Resource`)
+        .map((route) => [route.path, route.properties.RouteKey, route.properties.AuthorizationType]);
+    expect(servedBy('ReceiveWhatsAppWebhook')).toEqual([
+      ['dev/Notifications/WhatsAppVerificationRoute/Resource', 'GET /webhooks/whatsapp', 'NONE'],
+      ['dev/Notifications/WhatsAppWebhookRoute/Resource', 'POST /webhooks/whatsapp', 'NONE'],
+    ]);
+    expect(servedBy('ReceiveSendGridEvents')).toEqual([['dev/Notifications/SendGridEventsRoute/Resource', 'POST /webhooks/sendgrid/events', 'NONE']]);
+    expect(servedBy('SendNotifications')).toEqual([]);
+    expect(routes.filter((route) => route.stack === 'notifications').map((route) => route.properties.RouteKey).sort()).toEqual(['GET /webhooks/whatsapp', 'POST /webhooks/sendgrid/events', 'POST /webhooks/whatsapp']);
+    // Each route integrates on its own; no route of the stage has an authorizer.
+    expect(new Set(routes.filter((route) => route.stack === 'notifications').map((route) => integrationOf(route).path)).size).toBe(3);
+    expect(resourcesOfType(synth, 'AWS::ApiGatewayV2::Authorizer')).toEqual([]);
+  });
+
+  it('exports the API\'s id by a fixed name (order-automation-dev-api-id), so the WISMO answer\'s grant on the status route reads the same in its policy and its cdk-nag acknowledgement', () => {
+    const exported = Object.values((intake.toJSON().Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name?: unknown } }>).filter((output) => output.Export?.Name === apiIdExportName('dev'));
+    expect(exported.map((output) => resolveReference(synth, 'intake', output.Value)?.path)).toEqual([API]);
+    expect(apiIdExportName('dev')).toBe('order-automation-dev-api-id');
   });
 
   it('lets API Gateway invoke no function but those behind a route, once per route', () => {

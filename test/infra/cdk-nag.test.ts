@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRANDS, brandSecretName } from '../../lib/config/brands.ts';
-import { rawArchiveArnExportName } from '../../lib/stacks/intake-stack.ts';
+import { apiIdExportName, rawArchiveArnExportName } from '../../lib/stacks/intake-stack.ts';
 
 interface ValidationReport {
   readonly pluginReports: {
@@ -216,7 +216,7 @@ describe('cdk-nag on the real entry point', () => {
       expect(Object.keys(acknowledged((rule) => rule === 'AwsSolutions-S1'))).toEqual(['/dev/Intake/RawArchive AwsSolutions-S1']);
     });
 
-    it('accept a wildcard on the raw archive only under each webhook function\'s own prefix (IAM5): shopify/ and razorpay/ in intake, wms/ through the archive\'s export in inventory, shipbob/ and aftership/ through it in fulfilment', () => {
+    it('accept a wildcard on the raw archive only under each webhook function\'s own prefix (IAM5): shopify/ and razorpay/ in intake, wms/ through the archive\'s export in inventory, shipbob/ and aftership/ through it in fulfilment, whatsapp/ and sendgrid/ through it in notifications', () => {
       const buckets = resourcesIn(cliOut).filter((resource) => resource.type === 'AWS::S3::Bucket');
       expect(buckets.map((bucket) => bucket.constructPath)).toEqual(['/dev/Intake/RawArchive']);
       const bucket = buckets[0]?.logicalId as string;
@@ -228,6 +228,8 @@ describe('cdk-nag on the real entry point', () => {
         `/dev/Intake/ReceiveRazorpayWebhook/Role AwsSolutions-IAM5[Resource::<${bucket}.Arn>/razorpay/*]`,
         `/dev/Intake/ReceiveShopifyWebhook/Role AwsSolutions-IAM5[Resource::<${bucket}.Arn>/shopify/*]`,
         `/dev/Inventory/ReceiveStockWebhook/Role AwsSolutions-IAM5[Resource::${exported}/wms/*]`,
+        `/dev/Notifications/ReceiveSendGridEvents/Role AwsSolutions-IAM5[Resource::${exported}/sendgrid/*]`,
+        `/dev/Notifications/ReceiveWhatsAppWebhook/Role AwsSolutions-IAM5[Resource::${exported}/whatsapp/*]`,
       ]);
       for (const [where, reason] of Object.entries(onArchive)) expect(reason, where).toMatch(/PutObject/);
       // Through the export, each prefix is its own finding, so each acknowledgement names its own prefix.
@@ -277,7 +279,36 @@ describe('cdk-nag on the real entry point', () => {
       for (const [where, reason] of Object.entries(onWorkflow).filter(([where]) => where.startsWith('/dev/Orders/'))) expect(reason, where).toMatch(/\bgrantInvoke\b.*\bversions and aliases\b/);
     });
 
-    it('accept no rotation Lambda (SMG4) on exactly the 3 × 14 brand secrets, the two WMS secrets, the ERP and WMS-shipments access tokens, the ShipBob and AfterShip tracking webhook secrets and the tracking-link key, each for its issuer\'s own reason', () => {
+    it('accept a wildcard on the HTTP API (IAM5) only for the WISMO answer: GET /orders/* through the API\'s export, on ReadOrderStatusPolicy, a policy of its own', () => {
+      const exported = apiIdExportName('dev');
+      // The stage's region, as the synthesized policy writes it (ap-south-1 unless CDK_DEPLOY_REGION says otherwise).
+      const policies = resourcesIn(cliOut).filter((resource) => resource.type === 'AWS::IAM::Policy' && resource.constructPath === '/dev/Notifications/ReadOrderStatusPolicy');
+      expect(policies, 'ReadOrderStatusPolicy').toHaveLength(1);
+      const region = /:execute-api:([a-z0-9-]+):/.exec(JSON.stringify(policies[0]?.properties))?.[1];
+      expect(region, 'the region in the status route ARN').toBeDefined();
+      const finding = `arn:<AWS::Partition>:execute-api:${region}:<AWS::AccountId>:${exported}/*/GET/orders/*`;
+      const onApi = acknowledged((rule) => rule.startsWith('AwsSolutions-IAM5[') && rule.includes(':execute-api:'));
+      expect(Object.keys(onApi)).toEqual([`/dev/Notifications/ReadOrderStatusPolicy AwsSolutions-IAM5[Resource::${finding}]`]);
+      const [reason] = Object.values(onApi);
+      expect(reason).toMatch(/\bGET \/orders\/\{brand\}\/\{orderId\}/);
+      expect(reason).toMatch(/the policy allows nothing else/);
+      // Nothing else of the notifications context is acknowledged for a wildcard but its archive prefixes and the X-Ray "*".
+      const notifications = acknowledged((rule) => rule.startsWith('AwsSolutions-IAM5['));
+      expect(
+        Object.keys(notifications)
+          .filter((where) => where.startsWith('/dev/Notifications/'))
+          .sort(),
+      ).toEqual(
+        [
+          `/dev/Notifications/ReadOrderStatusPolicy AwsSolutions-IAM5[Resource::${finding}]`,
+          `/dev/Notifications/ReceiveSendGridEvents/Role AwsSolutions-IAM5[Resource::${rawArchiveArnExportName('dev')}/sendgrid/*]`,
+          `/dev/Notifications/ReceiveWhatsAppWebhook/Role AwsSolutions-IAM5[Resource::${rawArchiveArnExportName('dev')}/whatsapp/*]`,
+          ...['ReceiveSendGridEvents', 'ReceiveWhatsAppWebhook', 'SendNotifications'].map((id) => `/dev/Notifications/${id}/Role AwsSolutions-IAM5[Resource::*]`),
+        ].sort(),
+      );
+    });
+
+    it('accept no rotation Lambda (SMG4) on exactly the 4 × 14 brand secrets, the two WMS secrets, the ERP and WMS-shipments access tokens, the ShipBob and AfterShip tracking webhook secrets, the tracking-link key, the Meta app secret and verify token and the two SendGrid keys, each for its issuer\'s own reason', () => {
       const secretPath = new Map(
         resourcesIn(cliOut)
           .filter((resource) => resource.type === 'AWS::SecretsManager::Secret')
@@ -357,8 +388,30 @@ describe('cdk-nag on the real entry point', () => {
             says: /tracking-link key/,
           },
         ],
+        ...BRANDS.map(
+          (brand) =>
+            [
+              `${secretPath.get(brandSecretName('dev', 'whatsapp', brand.id))} AwsSolutions-SMG4`,
+              { reason: 'Issued by Meta Business Manager and rotated there; we store its copy', says: /\bMeta Business Manager\b/, never: /\b(SendGrid|Shopify|Razorpay|app dashboard)\b/ },
+            ] as const,
+        ),
+        [
+          `${secretPath.get('order-automation/dev/whatsapp/app-secret')} AwsSolutions-SMG4`,
+          { reason: 'Issued by the Meta app dashboard and rotated there; we store its copy', says: /\bMeta app dashboard\b/, never: /\b(SendGrid|Business Manager)\b/ },
+        ],
+        [
+          `${secretPath.get('order-automation/dev/whatsapp/verify-token')} AwsSolutions-SMG4`,
+          { reason: "Generated here and typed once into Meta's webhook settings; rotating it means re-subscribing the webhook, which a rotation Lambda cannot do", says: /\bre-subscribing the webhook\b/, never: /\b(SendGrid|Issued by)\b/ },
+        ],
+        ...['order-automation/dev/sendgrid/api-key', 'order-automation/dev/sendgrid/event-webhook-public-key'].map(
+          (name) =>
+            [
+              `${secretPath.get(name)} AwsSolutions-SMG4`,
+              { reason: 'Issued by SendGrid and rotated there; we store its copy', says: /\bSendGrid\b/, never: /\b(Meta|WhatsApp)\b/ },
+            ] as const,
+        ),
       ]);
-      expect(expected.size).toBe(3 * 14 + 2 + 2 + 2 + 1);
+      expect(expected.size).toBe(4 * 14 + 2 + 2 + 2 + 1 + 2 + 2);
       expect([...expected.keys()].filter((key) => key.startsWith('undefined')), 'every expected secret exists').toEqual([]);
       const actual = acknowledged((rule) => rule === 'AwsSolutions-SMG4');
       expect(Object.keys(actual).sort()).toEqual([...expected.keys()].sort());
@@ -370,7 +423,7 @@ describe('cdk-nag on the real entry point', () => {
       }
     });
 
-    it('accept a route without an IAM or JWT authorizer (APIG4) only on the routes whose callers cannot send one: the four signed webhooks, the customer tracking link and the customer\'s address-confirmation answer', () => {
+    it('accept a route without an IAM or JWT authorizer (APIG4) only on the routes whose callers cannot send one: the four signed webhooks, the customer tracking link, the customer\'s address-confirmation answer, and Meta\'s and SendGrid\'s webhooks', () => {
       const actual = acknowledged((rule) => rule === 'AwsSolutions-APIG4');
       expect(Object.keys(actual).sort()).toEqual(
         [
@@ -380,9 +433,19 @@ describe('cdk-nag on the real entry point', () => {
           '/dev/Fulfilment/TrackingWebhookRoute AwsSolutions-APIG4',
           '/dev/Orders/TrackOrderRoute AwsSolutions-APIG4',
           '/dev/Orders/AddressConfirmationRoute AwsSolutions-APIG4',
+          '/dev/Notifications/WhatsAppVerificationRoute AwsSolutions-APIG4',
+          '/dev/Notifications/WhatsAppWebhookRoute AwsSolutions-APIG4',
+          '/dev/Notifications/SendGridEventsRoute AwsSolutions-APIG4',
         ].sort(),
       );
-      for (const [where, reason] of Object.entries(actual)) expect(reason, where).toMatch(/\bHMAC\b/);
+      // Outside the notifications context, every such route is authenticated by an HMAC.
+      for (const [where, reason] of Object.entries(actual).filter(([where]) => !where.startsWith('/dev/Notifications/'))) expect(reason, where).toMatch(/\bHMAC\b/);
+      // The providers' webhooks: each names its sender and the check the function makes before applying anything.
+      const notifications = (id: string) => actual[`/dev/Notifications/${id} AwsSolutions-APIG4`];
+      expect(notifications('WhatsAppWebhookRoute')).toMatch(/^Meta sends no IAM or JWT credentials; the function checks its signature before anything is applied$/);
+      expect(notifications('SendGridEventsRoute')).toMatch(/^SendGrid sends no IAM or JWT credentials; the function checks its signature before anything is applied$/);
+      // The subscription handshake (GET) carries no signature: its capability is the verify token.
+      expect(notifications('WhatsAppVerificationRoute')).toMatch(/^Meta's subscription handshake sends no IAM or JWT credentials; it answers only with the challenge it was sent, and only when the verify token matches$/);
       // The tracking webhook's route names both of its senders, and checks them before applying anything.
       const tracking = actual['/dev/Fulfilment/TrackingWebhookRoute AwsSolutions-APIG4'];
       expect(tracking).toMatch(/\bShipBob\b/);

@@ -54,12 +54,13 @@ const tableAt = (synth: SynthesizedStage, pathSuffix: string) => resourceAt<Tabl
 const resourceOf = (found: FoundResource<unknown>) => (found.template.toJSON().Resources as Record<string, Record<string, unknown>>)[found.logicalId] ?? {};
 
 describe('DynamoDB tables', () => {
-  it('finds the config, idempotency, RTO statistics, shipments, inventory, orders and ops-tasks tables, one per stack but two in fulfilment and two in orders, and no other', () => {
+  it('finds the config, idempotency, RTO statistics, shipments, inventory, orders, ops-tasks and notifications tables, one per stack but two in fulfilment and two in orders, and no other', () => {
     expect(resourcesOfType(dev, 'AWS::DynamoDB::Table').map((table) => table.path).sort()).toEqual([
       'dev/Fulfilment/RtoStats/Table/Resource',
       'dev/Fulfilment/Shipments/Table/Resource',
       'dev/Intake/Idempotency/Table/Resource',
       'dev/Inventory/Inventory/Table/Resource',
+      'dev/Notifications/Notifications/Table/Resource',
       'dev/Orders/OpsTasks/Table/Resource',
       'dev/Orders/Orders/Table/Resource',
       'dev/Platform/Config/Table/Resource',
@@ -69,6 +70,7 @@ describe('DynamoDB tables', () => {
     dev.fulfilment.resourceCountIs('AWS::DynamoDB::Table', 2);
     dev.inventory.resourceCountIs('AWS::DynamoDB::Table', 1);
     dev.orders.resourceCountIs('AWS::DynamoDB::Table', 2);
+    dev.notifications.resourceCountIs('AWS::DynamoDB::Table', 1);
   });
 
   it.each(resourcesOfType(dev, 'AWS::DynamoDB::Table').map((table) => [table.path, table] as const))('%s bills per request, keeps point-in-time recovery and encrypts at rest', (_path, table) => {
@@ -82,7 +84,7 @@ describe('DynamoDB tables', () => {
   it.each([
     ['dev', dev],
     ['prod', prod],
-  ] as const)('the %s config, orders, inventory, RTO statistics, shipments and ops-tasks tables have the names the ops CLI uses, keyed pk/sk', (name, synth) => {
+  ] as const)('the %s config, orders, inventory, RTO statistics, shipments, ops-tasks and notifications tables have the names the ops CLI uses, keyed pk/sk', (name, synth) => {
     const key = { KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }] };
     expect(tableAt(synth, '/Platform/Config/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-config`, ...key });
     expect(tableAt(synth, '/Orders/Orders/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-orders`, ...key });
@@ -93,6 +95,22 @@ describe('DynamoDB tables', () => {
     expect(tableAt(synth, '/Fulfilment/Shipments/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-shipments`, ...key });
     // The ops API and the ops CLI list and resolve escalated failures in it.
     expect(tableAt(synth, '/Orders/OpsTasks/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-ops-tasks`, ...key });
+    // Ops look up a customer's messages, opt-outs and delivery statuses in it.
+    expect(tableAt(synth, '/Notifications/Notifications/Table/Resource').properties).toMatchObject({ TableName: `order-automation-${name}-notifications`, ...key });
+  });
+
+  it('the notifications table holds messages, provider-id pointers, contacts and inbound ids under string keys pk/sk, with no index; its items expire by `expiresAt`', () => {
+    const { properties } = tableAt(dev, '/Notifications/Notifications/Table/Resource');
+    expect(properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(properties.AttributeDefinitions).toEqual([
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ]);
+    expect(properties.GlobalSecondaryIndexes, 'a status webhook finds its message through a pointer item, not an index').toBeUndefined();
+    expect(properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 
   it('the ops-tasks table has exactly two indexes of open tasks, oldest first: openByAge (openQueue/openedAt) and openByBrand (openBrand/openedAt), all attributes, string keys; no expiry', () => {
@@ -171,11 +189,20 @@ describe('DynamoDB tables', () => {
     '/Inventory/Inventory/Table/Resource',
     '/Intake/Idempotency/Table/Resource',
     '/Fulfilment/Shipments/Table/Resource',
+    '/Notifications/Notifications/Table/Resource',
   ])('%s can be torn down in dev', (path) => {
     expect(resourceOf(tableAt(dev, path))).toMatchObject({ Properties: expect.objectContaining({ DeletionProtectionEnabled: false }), DeletionPolicy: 'Delete' });
   });
 
-  it.each(['/Platform/Config/Table/Resource', '/Orders/Orders/Table/Resource', '/Orders/OpsTasks/Table/Resource', '/Inventory/Inventory/Table/Resource', '/Fulfilment/Shipments/Table/Resource'])('%s is protected from deletion, and retained, in prod', (path) => {
+  it.each([
+    '/Platform/Config/Table/Resource',
+    '/Orders/Orders/Table/Resource',
+    '/Orders/OpsTasks/Table/Resource',
+    '/Inventory/Inventory/Table/Resource',
+    '/Fulfilment/Shipments/Table/Resource',
+    // Opt-outs live here: losing them would message customers who asked not to be.
+    '/Notifications/Notifications/Table/Resource',
+  ])('%s is protected from deletion, and retained, in prod', (path) => {
     expect(resourceOf(tableAt(prod, path))).toMatchObject({
       Properties: expect.objectContaining({ DeletionProtectionEnabled: true }),
       DeletionPolicy: 'Retain',
@@ -278,6 +305,9 @@ describe('queues', () => {
       'dev/Inventory/StorefrontStock/Buffer/DeadLetters/Resource',
       'dev/Inventory/StorefrontStock/Buffer/Queue/Resource',
       'dev/Inventory/StorefrontStock/Undelivered/Resource',
+      'dev/Notifications/CustomerUpdates/Buffer/DeadLetters/Resource',
+      'dev/Notifications/CustomerUpdates/Buffer/Queue/Resource',
+      'dev/Notifications/CustomerUpdates/Undelivered/Resource',
       'dev/Orders/LegacyHandoff/DeadLetters/Resource',
       'dev/Orders/LegacyHandoff/Queue/Resource',
       'dev/Orders/OrderEvents/Buffer/DeadLetters/Resource',
@@ -314,10 +344,17 @@ describe('queues', () => {
     ['Inventory/Cancellations', 5],
     ['Inventory/ShippingProgress', 5],
     ['Fulfilment/Cancellations', 5],
+    // Quiet hours and provider back-offs return a message to the queue many times before it is given up.
+    ['Notifications/CustomerUpdates', 20],
   ] as const)('the %s buffer redrives to its own dead-letter queue after %i receives', (consumer, receives) => {
     const buffer = queues.find((queue) => queue.path === `dev/${consumer}/Buffer/Queue/Resource`);
     const deadLetters = queues.find((queue) => queue.path === `dev/${consumer}/Buffer/DeadLetters/Resource`);
     expect(buffer?.properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters?.logicalId, 'Arn'] }, maxReceiveCount: receives });
+  });
+
+  it('the CustomerUpdates buffer hides a message for 360 s (six times the sender\'s timeout), so a provider error is retried after six minutes', () => {
+    const buffer = queues.find((queue) => queue.path === 'dev/Notifications/CustomerUpdates/Buffer/Queue/Resource');
+    expect(buffer?.properties).toMatchObject({ SqsManagedSseEnabled: true, VisibilityTimeout: 360 });
   });
 
   it('the legacy hand-off queue redrives to its own dead-letter queue after 10 receives; both are SSE-encrypted, the DLQ keeps 14 days', () => {
@@ -390,10 +427,18 @@ describe('queue consumers', () => {
       batchingWindow: undefined,
       concurrency: () => 2,
     },
+    {
+      consumer: 'Notifications/SendNotifications',
+      queue: 'Notifications/CustomerUpdates/Buffer/Queue',
+      batchSize: 10,
+      batchingWindow: undefined,
+      // Ten senders stay well inside Meta's 80 messages/s per number, in every environment.
+      concurrency: () => 10,
+    },
   ] as const;
   const mappingOf = (synth: SynthesizedStage, consumer: string) => mappingsOf(synth).find((mapping) => mapping.path === `${synth.config.name}/${consumer}/Function ← SQS`);
 
-  it('finds the six mappings: ApplyOrderEvent, PushStorefrontStock, ReleaseCancelledOrders, RecordDeliveryOutcome, HoldStockUntilDispatch and CancelShipments, each draining its own buffer', () => {
+  it('finds the seven mappings: ApplyOrderEvent, PushStorefrontStock, ReleaseCancelledOrders, RecordDeliveryOutcome, HoldStockUntilDispatch, CancelShipments and SendNotifications, each draining its own buffer', () => {
     expect(mappings.map((mapping) => mapping.path).sort()).toEqual(CONSUMERS.map(({ consumer }) => `dev/${consumer}/Function ← SQS`).sort());
     for (const { consumer, queue } of CONSUMERS) {
       const mapping = mappingOf(dev, consumer);
@@ -415,24 +460,27 @@ describe('queue consumers', () => {
     });
   });
 
-  it('ApplyOrderEvent starts as many executions at once as each environment allows (5, 20, 50); the inventory and fulfilment consumers run 2 at a time everywhere', () => {
+  it('ApplyOrderEvent starts as many executions at once as each environment allows (5, 20, 50); the inventory and fulfilment consumers run 2 at a time everywhere, the notification sender 10', () => {
     const concurrency = (synth: SynthesizedStage) => CONSUMERS.map(({ consumer }) => mappingOf(synth, consumer)?.properties.ScalingConfig?.MaximumConcurrency);
     expect([dev, staging, prod].map(concurrency)).toEqual([
-      [5, 2, 2, 2, 2, 2],
-      [20, 2, 2, 2, 2, 2],
-      [50, 2, 2, 2, 2, 2],
+      [5, 2, 2, 2, 2, 2, 10],
+      [20, 2, 2, 2, 2, 2, 10],
+      [50, 2, 2, 2, 2, 2, 10],
     ]);
   });
 
+  /** That the queue `mapping` drains hides a message for at least 6× the consuming function's timeout. */
+  const hidesLongEnough = (mapping: (typeof mappings)[number]) => {
+    const resources = mapping.template.toJSON().Resources;
+    const queue = resources[referencedLogicalId(mapping.properties.EventSourceArn) as string];
+    const fn = resources[referencedLogicalId(mapping.properties.FunctionName) as string];
+    expect(queue?.Type).toBe('AWS::SQS::Queue');
+    expect(fn?.Type).toBe('AWS::Lambda::Function');
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+  };
   it.each(mappings.map((mapping) => [mapping.path, mapping] as const))(
     '%s: the queue hides a message for at least 6× the function timeout, so it is not redelivered mid-flight',
-    (_path, mapping) => {
-      const resources = mapping.template.toJSON().Resources;
-      const queue = resources[referencedLogicalId(mapping.properties.EventSourceArn) as string];
-      const fn = resources[referencedLogicalId(mapping.properties.FunctionName) as string];
-      expect(queue?.Type).toBe('AWS::SQS::Queue');
-      expect(fn?.Type).toBe('AWS::Lambda::Function');
-      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
-    },
+    (_path, mapping) => hidesLongEnough(mapping),
   );
+
 });

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { EVENT_CATALOG, EVENT_SOURCES } from '../../lambdas/shared/events.ts';
+import { CUSTOMER_UPDATE_EVENTS } from '../../lib/stacks/notifications-stack.ts';
 import { describeArn, referencedLogicalId, referencedType, resourceAt, resourcesOfType, synthStage } from '../helpers/synth-stage.ts';
 
 interface RuleTarget {
@@ -16,13 +17,14 @@ const targets = resourcesOfType<{ Targets?: RuleTarget[] }>(synth, 'AWS::Events:
 );
 
 describe('event delivery from the bus', () => {
-  it('finds the six rules of the stage: order events into orders, stock levels, cancellations and shipping progress into inventory, delivery outcomes and cancellations into fulfilment', () => {
+  it('finds the seven rules of the stage: order events into orders, stock levels, cancellations and shipping progress into inventory, delivery outcomes and cancellations into fulfilment, customer updates into notifications', () => {
     expect([...new Set(targets.map(({ rule }) => rule.path))].sort()).toEqual([
       'dev/Fulfilment/Cancellations/Rule/Resource',
       'dev/Fulfilment/DeliveryOutcomes/Rule/Resource',
       'dev/Inventory/Cancellations/Rule/Resource',
       'dev/Inventory/ShippingProgress/Rule/Resource',
       'dev/Inventory/StorefrontStock/Rule/Resource',
+      'dev/Notifications/CustomerUpdates/Rule/Resource',
       'dev/Orders/OrderEvents/Rule/Resource',
     ]);
   });
@@ -94,12 +96,44 @@ describe('event delivery from the bus', () => {
     expect(describeArn(synth, rule.stack, rule.properties.EventBusName)).toBe('dev/Platform/Bus/Resource');
   });
 
-  it('delivers every Order Cancelled to both contexts that act on it, each through its own rule and buffer: inventory releases the stock, fulfilment cancels the shipments', () => {
+  it('the CustomerUpdates rule takes the nine lifecycle moments a customer hears about, from the intake, orders, inventory and fulfilment sources only, into the buffer of SendNotifications', () => {
+    const rule = ruleAt('/Notifications/CustomerUpdates/Rule/Resource');
+    expect(rule.properties.EventPattern).toEqual({
+      source: [EVENT_SOURCES.intake, EVENT_SOURCES.orders, EVENT_SOURCES.inventory, EVENT_SOURCES.fulfilment],
+      'detail-type': [
+        'Order Accepted',
+        'Address Confirmation Requested',
+        'Item Substituted',
+        'Shipment Dispatched',
+        'Shipment Out For Delivery',
+        'Order Delivered',
+        'Shipment Delayed',
+        'Order Cancelled',
+        'Order Returned',
+      ],
+    });
+    // The stack's list is the one the rule uses, and every entry is an event of the catalog.
+    const detailTypes = rule.properties.EventPattern?.['detail-type'] as (keyof typeof EVENT_CATALOG)[];
+    expect(detailTypes).toEqual([...CUSTOMER_UPDATE_EVENTS]);
+    expect(detailTypes.filter((type) => !(type in EVENT_CATALOG))).toEqual([]);
+    // It listens to exactly the sources that may publish them: each of the four publishes at least one.
+    expect([...(rule.properties.EventPattern?.source as string[])].sort()).toEqual([...new Set(detailTypes.flatMap((type) => EVENT_CATALOG[type].sources))].sort());
+    expect(rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))).toEqual(['dev/Notifications/CustomerUpdates/Buffer/Queue/Resource']);
+    expect(describeArn(synth, rule.stack, rule.properties.EventBusName)).toBe('dev/Platform/Bus/Resource');
+    // Its buffer is drained by the sender alone.
+    const consumers = resourcesOfType<{ EventSourceArn?: unknown; FunctionName?: unknown }>(synth, 'AWS::Lambda::EventSourceMapping')
+      .filter((mapping) => describeArn(synth, mapping.stack, mapping.properties.EventSourceArn) === 'dev/Notifications/CustomerUpdates/Buffer/Queue/Resource')
+      .map((mapping) => describeArn(synth, mapping.stack, mapping.properties.FunctionName));
+    expect(consumers).toEqual(['dev/Notifications/SendNotifications/Function/Resource']);
+  });
+
+  it('delivers every Order Cancelled to each context that acts on it, each through its own rule and buffer: inventory releases the stock, fulfilment cancels the shipments, notifications tells the customer', () => {
     const onCancellation = resourcesOfType<Rule>(synth, 'AWS::Events::Rule').filter((rule) => ((rule.properties.EventPattern?.['detail-type'] ?? []) as string[]).includes('Order Cancelled'));
     expect(Object.fromEntries(onCancellation.map((rule) => [rule.path, rule.properties.Targets?.map((target) => describeArn(synth, rule.stack, target.Arn))]))).toEqual({
       'dev/Orders/OrderEvents/Rule/Resource': ['dev/Orders/OrderEvents/Buffer/Queue/Resource'],
       'dev/Inventory/Cancellations/Rule/Resource': ['dev/Inventory/Cancellations/Buffer/Queue/Resource'],
       'dev/Fulfilment/Cancellations/Rule/Resource': ['dev/Fulfilment/Cancellations/Buffer/Queue/Resource'],
+      'dev/Notifications/CustomerUpdates/Rule/Resource': ['dev/Notifications/CustomerUpdates/Buffer/Queue/Resource'],
     });
     const consumerOf = (queue: string) =>
       resourcesOfType<{ EventSourceArn?: unknown; FunctionName?: unknown }>(synth, 'AWS::Lambda::EventSourceMapping')
@@ -107,6 +141,7 @@ describe('event delivery from the bus', () => {
         .map((mapping) => describeArn(synth, mapping.stack, mapping.properties.FunctionName));
     expect(consumerOf('dev/Inventory/Cancellations/Buffer/Queue/Resource')).toEqual(['dev/Inventory/ReleaseCancelledOrders/Function/Resource']);
     expect(consumerOf('dev/Fulfilment/Cancellations/Buffer/Queue/Resource')).toEqual(['dev/Fulfilment/CancelShipments/Function/Resource']);
+    expect(consumerOf('dev/Notifications/CustomerUpdates/Buffer/Queue/Resource')).toEqual(['dev/Notifications/SendNotifications/Function/Resource']);
   });
 
   it('the ShippingProgress rule takes only Order Submitted from orders and Shipment Dispatched from fulfilment into the buffer of HoldStockUntilDispatch, which holds a submitted order\'s stock until dispatch, then commits it', () => {

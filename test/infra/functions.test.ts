@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../lib/constructs/service-function.ts';
 import { brandSecretPrefix } from '../../lib/config/brands.ts';
+import { SENDGRID_API_URL, WHATSAPP_GRAPH_URL } from '../../lib/stacks/notifications-stack.ts';
 import { assemblyOutdir, describeArn, referencedLogicalId, referencedType, resourceAt, synthStage, type StackName } from '../helpers/synth-stage.ts';
 
 interface FunctionProperties {
@@ -75,6 +76,15 @@ function namesSecret(variable: unknown, pathSuffix: string, name: string) {
   expect(secret.properties.Name).toBe(name);
   expect(JSON.stringify(variable)).toContain(JSON.stringify({ Ref: secret.logicalId }));
 }
+/** The value behind a `{ Fn::ImportValue }` of another stack's export, as that stack's template writes it. */
+function resolveExport(value: unknown): unknown {
+  const name = (value as { 'Fn::ImportValue'?: unknown } | undefined)?.['Fn::ImportValue'];
+  expect(typeof name, `${JSON.stringify(value)} is an import`).toBe('string');
+  const outputs = synth.stacks.flatMap(({ template }) => Object.values((template.toJSON().Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name?: unknown } }>));
+  const matches = outputs.filter((output) => output.Export?.Name === name);
+  expect(matches, `exports named ${String(name)}`).toHaveLength(1);
+  return matches[0]?.Value;
+}
 const functions = synth.stacks.flatMap(({ name, template }) =>
   Object.entries(template.findResources('AWS::Lambda::Function')).map(([logicalId, resource]) => ({
     stack: name,
@@ -86,7 +96,7 @@ const functions = synth.stacks.flatMap(({ name, template }) =>
 );
 
 describe('Lambda functions', () => {
-  it('finds the twenty-six functions of the stage: 2 intake, 7 fulfilment, 9 inventory, 8 orders', () => {
+  it('finds the twenty-nine functions of the stage: 2 intake, 7 fulfilment, 9 inventory, 8 orders, 3 notifications', () => {
     expect(functions.map((f) => f.path).sort()).toEqual([
       'dev/Fulfilment/AwaitShipment/Function/Resource',
       'dev/Fulfilment/CancelHandOff/Function/Resource',
@@ -106,6 +116,9 @@ describe('Lambda functions', () => {
       'dev/Inventory/ReleaseExpiredReservations/Function/Resource',
       'dev/Inventory/ReleaseStock/Function/Resource',
       'dev/Inventory/ReserveStock/Function/Resource',
+      'dev/Notifications/ReceiveSendGridEvents/Function/Resource',
+      'dev/Notifications/ReceiveWhatsAppWebhook/Function/Resource',
+      'dev/Notifications/SendNotifications/Function/Resource',
       'dev/Orders/AnswerAddressConfirmation/Function/Resource',
       'dev/Orders/ApplyOrderEvent/Function/Resource',
       'dev/Orders/GetOrderStatus/Function/Resource',
@@ -115,8 +128,15 @@ describe('Lambda functions', () => {
       'dev/Orders/TrackOrder/Function/Resource',
       'dev/Orders/ValidateOrder/Function/Resource',
     ]);
-    expect(functions).toHaveLength(26);
-    expect(Object.fromEntries(synth.stacks.map(({ name }) => [name, functions.filter((f) => f.stack === name).length]))).toEqual({ platform: 0, intake: 2, fulfilment: 7, inventory: 9, orders: 8 });
+    expect(functions).toHaveLength(29);
+    expect(Object.fromEntries(synth.stacks.map(({ name }) => [name, functions.filter((f) => f.stack === name).length]))).toEqual({
+      platform: 0,
+      intake: 2,
+      fulfilment: 7,
+      inventory: 9,
+      orders: 8,
+      notifications: 3,
+    });
   });
 
   describe.each([
@@ -320,6 +340,64 @@ describe('Lambda functions', () => {
     });
   });
 
+  describe('the notifications functions', () => {
+    const notificationsFunction = (id: string) => resourceAt<FunctionProperties & { Timeout?: number }>(synth, 'AWS::Lambda::Function', `/Notifications/${id}/Function/Resource`);
+    const variablesOf = (id: string) => notificationsFunction(id).properties.Environment?.Variables ?? {};
+    /** The variables a ServiceFunction sets on every function: Powertools and source maps. */
+    const COMMON_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
+    /** What all three share: the notifications table, the customer-updates queue, WhatsApp (base URL and the brand tokens' prefix) and the public API. */
+    const SHARED_VARIABLES = ['NOTIFICATIONS_TABLE_NAME', 'NOTIFICATIONS_QUEUE_URL', 'WHATSAPP_BASE_URL', 'WHATSAPP_TOKEN_SECRET_PREFIX', 'PUBLIC_API_URL'];
+    const NOTIFICATIONS_FUNCTIONS = ['SendNotifications', 'ReceiveWhatsAppWebhook', 'ReceiveSendGridEvents'] as const;
+
+    it.each(NOTIFICATIONS_FUNCTIONS)('%s is wired to the notifications table and the customer-updates queue', (id) => {
+      const variables = variablesOf(id);
+      expect(describeArn(synth, 'notifications', variables.NOTIFICATIONS_TABLE_NAME)).toBe('dev/Notifications/Notifications/Table/Resource');
+      expect(describeArn(synth, 'notifications', variables.NOTIFICATIONS_QUEUE_URL)).toBe('dev/Notifications/CustomerUpdates/Buffer/Queue/Resource');
+    });
+
+    it.each(['SendNotifications', 'ReceiveWhatsAppWebhook'] as const)('%s is wired to the Graph API, the WhatsApp token prefix and the HTTP API\'s endpoint', (id) => {
+      const variables = variablesOf(id);
+      expect(variables).toMatchObject({ WHATSAPP_BASE_URL: WHATSAPP_GRAPH_URL, WHATSAPP_TOKEN_SECRET_PREFIX: brandSecretPrefix('dev', 'whatsapp') });
+      expect(WHATSAPP_GRAPH_URL).toBe('https://graph.facebook.com');
+      // The endpoint itself (an import of the intake stack's GetAtt Api.ApiEndpoint), not the API's id.
+      const endpoint = resolveExport(variables.PUBLIC_API_URL);
+      expect(endpoint).toEqual({ 'Fn::GetAtt': [resourceAt(synth, 'AWS::ApiGatewayV2::Api', '/Intake/Api/Resource').logicalId, 'ApiEndpoint'] });
+    });
+
+    it('SendNotifications reads the order from the orders table and sends through SendGrid with the SendGrid API key; no raw archive, no webhook secret', () => {
+      const variables = variablesOf('SendNotifications');
+      expect(Object.keys(variables).sort()).toEqual([...COMMON_VARIABLES, ...SHARED_VARIABLES, 'ORDERS_TABLE_NAME', 'SENDGRID_BASE_URL', 'SENDGRID_API_KEY_SECRET_NAME'].sort());
+      expect(describeArn(synth, 'notifications', variables.ORDERS_TABLE_NAME)).toBe('dev/Orders/Orders/Table/Resource');
+      expect(variables.SENDGRID_BASE_URL).toBe(SENDGRID_API_URL);
+      expect(SENDGRID_API_URL).toBe('https://api.sendgrid.com');
+      namesSecret(variables.SENDGRID_API_KEY_SECRET_NAME, '/Notifications/SendGridApiKey/Resource', 'order-automation/dev/sendgrid/api-key');
+    });
+
+    it('ReceiveWhatsAppWebhook archives into the raw archive and verifies with the Meta app secret (POST) and the verify token (GET handshake); no orders table, no SendGrid key', () => {
+      const variables = variablesOf('ReceiveWhatsAppWebhook');
+      expect(Object.keys(variables).sort()).toEqual([...COMMON_VARIABLES, ...SHARED_VARIABLES, 'RAW_ARCHIVE_BUCKET', 'WHATSAPP_APP_SECRET_NAME', 'WHATSAPP_VERIFY_TOKEN_NAME'].sort());
+      expect(describeArn(synth, 'notifications', variables.RAW_ARCHIVE_BUCKET)).toBe('dev/Intake/RawArchive/Resource');
+      namesSecret(variables.WHATSAPP_APP_SECRET_NAME, '/Notifications/WhatsAppAppSecret/Resource', 'order-automation/dev/whatsapp/app-secret');
+      namesSecret(variables.WHATSAPP_VERIFY_TOKEN_NAME, '/Notifications/WhatsAppVerifyToken/Resource', 'order-automation/dev/whatsapp/verify-token');
+    });
+
+    it('ReceiveSendGridEvents archives into the raw archive and verifies with the Event Webhook\'s public key; no orders table, no SendGrid API key', () => {
+      const variables = variablesOf('ReceiveSendGridEvents');
+      // Nothing of WhatsApp's: it never sends, it only records what SendGrid reports.
+      expect(Object.keys(variables).sort()).toEqual([...COMMON_VARIABLES, 'NOTIFICATIONS_TABLE_NAME', 'NOTIFICATIONS_QUEUE_URL', 'RAW_ARCHIVE_BUCKET', 'SENDGRID_WEBHOOK_PUBLIC_KEY_NAME'].sort());
+      expect(describeArn(synth, 'notifications', variables.RAW_ARCHIVE_BUCKET)).toBe('dev/Intake/RawArchive/Resource');
+      namesSecret(variables.SENDGRID_WEBHOOK_PUBLIC_KEY_NAME, '/Notifications/SendGridWebhookPublicKey/Resource', 'order-automation/dev/sendgrid/event-webhook-public-key');
+    });
+
+    it('the webhook receivers answer within 15 s; the sender has 60 s for a batch of provider calls', () => {
+      expect(Object.fromEntries(NOTIFICATIONS_FUNCTIONS.map((id) => [id, notificationsFunction(id).properties.Timeout]))).toEqual({
+        SendNotifications: 60,
+        ReceiveWhatsAppWebhook: 15,
+        ReceiveSendGridEvents: 15,
+      });
+    });
+  });
+
   describe.each(functions)('$path', ({ stack, template, properties }) => {
     it('logs as JSON to its own log group, kept for the environment retention', () => {
       expect(properties.LoggingConfig?.LogFormat).toBe('JSON');
@@ -335,7 +413,14 @@ describe('Lambda functions', () => {
     });
 
     it('configures Powertools with its bounded context and the shared metrics namespace', () => {
-      const serviceName: Record<StackName, string> = { platform: 'platform', intake: 'intake', fulfilment: 'fulfilment', inventory: 'inventory', orders: 'orders' };
+      const serviceName: Record<StackName, string> = {
+        platform: 'platform',
+        intake: 'intake',
+        fulfilment: 'fulfilment',
+        inventory: 'inventory',
+        orders: 'orders',
+        notifications: 'notifications',
+      };
       expect(properties.Environment?.Variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: serviceName[stack],
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

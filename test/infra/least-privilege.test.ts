@@ -83,6 +83,12 @@ const DYNAMODB_READ = [
   'dynamodb:Scan',
 ];
 const DYNAMODB_READ_WRITE = [...DYNAMODB_READ, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
+const QUEUE_CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+const QUEUE_SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+/** The functions of the notifications stack. */
+const NOTIFICATIONS_FUNCTIONS = ['SendNotifications', 'ReceiveWhatsAppWebhook', 'ReceiveSendGridEvents'] as const;
+const NOTIFICATIONS_TABLE = 'dev/Notifications/Notifications/Table/Resource';
+const CUSTOMER_UPDATES_QUEUE = 'dev/Notifications/CustomerUpdates/Buffer/Queue/Resource';
 const DYNAMODB_WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /**
@@ -128,6 +134,30 @@ function grantsOf(roleId: string): Record<string, string[]> {
     }
   }
   return Object.fromEntries(Object.entries(grants).map(([resource, actions]) => [resource, [...actions].sort()]));
+}
+
+/**
+ * The status route of the HTTP API as the WISMO answer's policy names it: built from the API's
+ * exported id (order-automation-dev-api-id, which describeArn follows to the API), in the stage's
+ * partition, region and account, for GET on /orders/ and nothing else.
+ */
+function orderStatusRouteArn(): string {
+  const ref = (name: string) => JSON.stringify({ Ref: name });
+  return `arn:${ref('AWS::Partition')}:execute-api:${synth.config.region}:${synth.config.account ?? ref('AWS::AccountId')}:dev/Intake/Api/Resource/*/GET/orders/*`;
+}
+
+/** Every allow on `resource` (a construct path, as describeArn gives it) or under it, as role → sorted actions. */
+function grantsOn(resource: string): Record<string, string[]> {
+  const byRole: Record<string, Set<string>> = {};
+  for (const { stack, roleIds, statement } of allows) {
+    const on = asList(statement.Resource).some((candidate) => {
+      const described = describeArn(synth, stack, candidate);
+      return described === resource || described.startsWith(`${resource}/`);
+    });
+    if (!on) continue;
+    for (const roleId of roleIds) byRole[roleId] = new Set([...(byRole[roleId] ?? []), ...asList(statement.Action)]);
+  }
+  return Object.fromEntries(Object.entries(byRole).map(([roleId, actions]) => [roleId, [...actions].sort()]));
 }
 
 /** Paths of the secrets `roleId` may read. */
@@ -213,7 +243,7 @@ describe('least privilege', () => {
     });
   });
 
-  it('lets only the webhook functions touch the raw archive: the shopify, razorpay, WMS and tracking ones, each PutObject under its own prefixes', () => {
+  it('lets only the webhook functions touch the raw archive: the shopify, razorpay, WMS, tracking, WhatsApp and SendGrid ones, each PutObject under its own prefixes', () => {
     const s3 = allows.filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('s3:')));
     expect(
       s3
@@ -228,10 +258,13 @@ describe('least privilege', () => {
       { path: 'dev/Intake/ReceiveRazorpayWebhook/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/razorpay/*'] },
       { path: 'dev/Intake/ReceiveShopifyWebhook/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/shopify/*'] },
       { path: 'dev/Inventory/ReceiveStockWebhook/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/wms/*'] },
+      // Through the archive's export, like the WMS and tracking webhooks; the sender archives nothing.
+      { path: 'dev/Notifications/ReceiveSendGridEvents/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/sendgrid/*'] },
+      { path: 'dev/Notifications/ReceiveWhatsAppWebhook/Role/DefaultPolicy/Resource', actions: ['s3:PutObject'], resources: ['dev/Intake/RawArchive/Resource/whatsapp/*'] },
     ]);
   });
 
-  it('lets each role read only its own secrets: webhook functions their sender\'s secrets, the WMS jobs the WMS API token, the storefront push the Shopify Admin tokens, the status and address-confirmation functions the tracking-link key, the ERP and WMS hand-offs each its own access token, the shipment cancellation the WMS shipments token, the tracking webhook the ShipBob and AfterShip webhook secrets; nothing else reads secrets', () => {
+  it('lets each role read only its own secrets: webhook functions their sender\'s secrets, the WMS jobs the WMS API token, the storefront push the Shopify Admin tokens, the status and address-confirmation functions the tracking-link key, the ERP and WMS hand-offs each its own access token, the shipment cancellation the WMS shipments token, the tracking webhook the ShipBob and AfterShip webhook secrets, the notification sender the WhatsApp tokens and the SendGrid API key, the WhatsApp webhook the WhatsApp tokens, the Meta app secret and the verify token, the SendGrid webhook its public key; nothing else reads secrets', () => {
     const secretGrants = allows.filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('secretsmanager:')));
     for (const { path, statement } of secretGrants) {
       expect(asList(statement.Action).sort(), path).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
@@ -244,6 +277,9 @@ describe('least privilege', () => {
     const wmsShipmentsToken = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/WmsShipmentsAccessToken/Resource');
     const shipBobWebhookSecret = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/ShipBobWebhookSecret/Resource');
     const afterShipWebhookSecret = resourceAt(synth, 'AWS::SecretsManager::Secret', '/Fulfilment/AfterShipWebhookSecret/Resource');
+    const notificationsSecret = (id: string) => resourceAt(synth, 'AWS::SecretsManager::Secret', `/Notifications/${id}/Resource`).path;
+    const whatsappTokens = brandSecrets('whatsapp').map((secret) => secret.path);
+    expect(whatsappTokens).toHaveLength(BRANDS.length);
     expect(readers).toEqual({
       [roleOf('ReceiveShopifyWebhook').logicalId]: brandSecrets('shopify').map((secret) => secret.path).sort(),
       [roleOf('ReceiveRazorpayWebhook').logicalId]: brandSecrets('razorpay').map((secret) => secret.path).sort(),
@@ -264,14 +300,20 @@ describe('least privilege', () => {
       [roleOf('CancelShipments').logicalId]: [wmsShipmentsToken.path],
       // One endpoint for both senders: it verifies each request with its sender's secret.
       [roleOf('ReceiveTrackingWebhook').logicalId]: [shipBobWebhookSecret.path, afterShipWebhookSecret.path].sort(),
+      // Each brand writes from its own WhatsApp number; email goes out with the one SendGrid key.
+      [roleOf('SendNotifications').logicalId]: [...whatsappTokens, notificationsSecret('SendGridApiKey')].sort(),
+      // The handshake checks the verify token, a delivery the app secret's signature; the WISMO answer replies from the brand's number.
+      [roleOf('ReceiveWhatsAppWebhook').logicalId]: [...whatsappTokens, notificationsSecret('WhatsAppAppSecret'), notificationsSecret('WhatsAppVerifyToken')].sort(),
+      // It only verifies SendGrid's signature; a fallback goes through the queue to the sender.
+      [roleOf('ReceiveSendGridEvents').logicalId]: [notificationsSecret('SendGridWebhookPublicKey')],
     });
   });
 
-  it('holds no secret but the 3 × 14 brand secrets (shopify, razorpay, shopify-admin), the two WMS secrets, the ERP and WMS-shipments access tokens, the ShipBob and AfterShip webhook secrets and the tracking-link key', () => {
+  it('holds no secret but the 4 × 14 brand secrets (shopify, razorpay, shopify-admin, whatsapp), the two WMS secrets, the ERP and WMS-shipments access tokens, the ShipBob and AfterShip webhook secrets, the tracking-link key, the Meta app secret and verify token, and the SendGrid API key and Event Webhook public key', () => {
     const names = resourcesOfType<{ Name?: string }>(synth, 'AWS::SecretsManager::Secret').map((secret) => secret.properties.Name);
     expect(names.sort()).toEqual(
       [
-        ...(['shopify', 'razorpay', 'shopify-admin'] as const).flatMap((kind) => BRANDS.map((brand) => brandSecretName('dev', kind, brand.id))),
+        ...(['shopify', 'razorpay', 'shopify-admin', 'whatsapp'] as const).flatMap((kind) => BRANDS.map((brand) => brandSecretName('dev', kind, brand.id))),
         'order-automation/dev/wms/api-token',
         'order-automation/dev/wms/webhook-secret',
         'order-automation/dev/erp/access-token',
@@ -279,9 +321,16 @@ describe('least privilege', () => {
         'order-automation/dev/tracking/shipbob-webhook-secret',
         'order-automation/dev/tracking/aftership-webhook-secret',
         'order-automation/dev/tracking-link-key',
+        'order-automation/dev/whatsapp/app-secret',
+        'order-automation/dev/whatsapp/verify-token',
+        'order-automation/dev/sendgrid/api-key',
+        'order-automation/dev/sendgrid/event-webhook-public-key',
       ].sort(),
     );
-    expect(new Set(names).size).toBe(3 * 14 + 2 + 2 + 2 + 1);
+    expect(new Set(names).size).toBe(4 * 14 + 2 + 2 + 2 + 1 + 2 + 2);
+    // The brand tokens are named by brand id under the whatsapp/ prefix; no brand may be called like the two shared WhatsApp secrets.
+    expect(BRANDS.map((brand) => brand.id)).not.toContain('app-secret');
+    expect(BRANDS.map((brand) => brand.id)).not.toContain('verify-token');
   });
 
   it('lets only AwaitShipment, ReceiveTrackingWebhook, CancelShipments, OpsTasksApi and AnswerAddressConfirmation resume a parked task (states:SendTaskSuccess), only on the order-lifecycle state machine, and nobody fail or heartbeat one', () => {
@@ -329,6 +378,50 @@ describe('least privilege', () => {
     );
   });
 
+  it('lets no notification function write the orders table: only the sender reads it, and only an order by key (GetItem), not its indexes', () => {
+    const onOrders = grantsOn('dev/Orders/Orders/Table/Resource');
+    const notificationRoles = NOTIFICATIONS_FUNCTIONS.map((id) => roleOf(id).logicalId);
+    expect(Object.fromEntries(Object.entries(onOrders).filter(([roleId]) => notificationRoles.includes(roleId)))).toEqual({
+      [roleOf('SendNotifications').logicalId]: ['dynamodb:GetItem'],
+    });
+  });
+
+  it('lets only the three notification functions use the notifications table, each reading and writing the table itself (it has no index)', () => {
+    expect(grantsOn(NOTIFICATIONS_TABLE)).toEqual(Object.fromEntries(NOTIFICATIONS_FUNCTIONS.map((id) => [roleOf(id).logicalId, DYNAMODB_READ_WRITE])));
+  });
+
+  it('lets only the sender consume the customer-updates queue, and only the two provider webhooks send to it (a fallback to the other channel); EventBridge delivers through the queue policy', () => {
+    expect(grantsOn(CUSTOMER_UPDATES_QUEUE)).toEqual({
+      [roleOf('SendNotifications').logicalId]: QUEUE_CONSUME,
+      [roleOf('ReceiveWhatsAppWebhook').logicalId]: QUEUE_SEND,
+      [roleOf('ReceiveSendGridEvents').logicalId]: QUEUE_SEND,
+    });
+  });
+
+  it('lets each notifications secret be read only by the functions that use it: the SendGrid API key by the sender alone, the Event Webhook key by the SendGrid webhook alone, the Meta app secret and verify token by the WhatsApp webhook alone, each brand\'s WhatsApp token by the sender and the WhatsApp webhook', () => {
+    const secret = (id: string) => resourceAt(synth, 'AWS::SecretsManager::Secret', `/Notifications/${id}/Resource`).path;
+    const readersOf = (path: string) => Object.keys(grantsOn(path)).sort();
+    const role = (id: string) => roleOf(id).logicalId;
+    expect(readersOf(secret('SendGridApiKey'))).toEqual([role('SendNotifications')]);
+    expect(readersOf(secret('SendGridWebhookPublicKey'))).toEqual([role('ReceiveSendGridEvents')]);
+    expect(readersOf(secret('WhatsAppAppSecret'))).toEqual([role('ReceiveWhatsAppWebhook')]);
+    expect(readersOf(secret('WhatsAppVerifyToken'))).toEqual([role('ReceiveWhatsAppWebhook')]);
+    for (const token of brandSecrets('whatsapp')) expect(readersOf(token.path), token.path).toEqual([role('SendNotifications'), role('ReceiveWhatsAppWebhook')].sort());
+    expect(brandSecrets('whatsapp').every((token) => token.stack === 'notifications')).toBe(true);
+  });
+
+  it('lets only the WhatsApp webhook call the API (execute-api:Invoke), only GET on the status route, through a policy of its own (ReadOrderStatusPolicy) holding nothing else', () => {
+    const invokes = allows.filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('execute-api:')));
+    expect(
+      invokes.map(({ stack, path, roleIds, statement }) => ({ path, roleIds, actions: asList(statement.Action), resources: asList(statement.Resource).map((r) => describeArn(synth, stack, r)) })),
+    ).toEqual([{ path: 'dev/Notifications/ReadOrderStatusPolicy/Resource', roleIds: [roleOf('ReceiveWhatsAppWebhook').logicalId], actions: ['execute-api:Invoke'], resources: [orderStatusRouteArn()] }]);
+    const policy = resourceAt<{ PolicyDocument: PolicyDocument }>(synth, 'AWS::IAM::Policy', '/Notifications/ReadOrderStatusPolicy/Resource');
+    expect(policy.properties.PolicyDocument.Statement).toHaveLength(1);
+    // The route it reads is the IAM-authorized status route: the policy is what lets the function through.
+    const status = resourcesOfType<{ RouteKey: string; AuthorizationType?: string }>(synth, 'AWS::ApiGatewayV2::Route').filter((route) => route.properties.RouteKey.startsWith('GET /orders/'));
+    expect(status.map((route) => [route.properties.RouteKey, route.properties.AuthorizationType])).toEqual([['GET /orders/{brand}/{orderId}', 'AWS_IAM']]);
+  });
+
   it('keeps each secret in the stack of the context that reads it', () => {
     const secrets = resourcesOfType<{ Name?: string }>(synth, 'AWS::SecretsManager::Secret');
     const stackOf = (prefix: string) => [...new Set(secrets.filter((secret) => secret.properties.Name?.startsWith(prefix)).map((secret) => secret.stack))];
@@ -341,6 +434,8 @@ describe('least privilege', () => {
       'wms-shipments': stackOf('order-automation/dev/wms-shipments/'),
       tracking: stackOf('order-automation/dev/tracking/'),
       'tracking-link-key': stackOf('order-automation/dev/tracking-link-key'),
+      whatsapp: stackOf('order-automation/dev/whatsapp/'),
+      sendgrid: stackOf('order-automation/dev/sendgrid/'),
     }).toEqual({
       shopify: ['intake'],
       razorpay: ['intake'],
@@ -350,6 +445,8 @@ describe('least privilege', () => {
       'wms-shipments': ['fulfilment'],
       tracking: ['fulfilment'],
       'tracking-link-key': ['orders'],
+      whatsapp: ['notifications'],
+      sendgrid: ['notifications'],
     });
   });
 
@@ -539,6 +636,49 @@ describe('least privilege', () => {
       });
     });
 
+    describe('the notifications functions', () => {
+      const secret = (id: string) => resourceAt(synth, 'AWS::SecretsManager::Secret', `/Notifications/${id}/Resource`).path;
+      const whatsappTokens = () => Object.fromEntries(brandSecrets('whatsapp').map((token) => [token.path, SECRET_READ]));
+      /** What every notifications function may do: its logs and traces, and the notifications table (it has no index, so no index grant). */
+      const common = (id: string) => ({
+        ...ownLogs(`Notifications/${id}`),
+        ...xray,
+        [NOTIFICATIONS_TABLE]: DYNAMODB_READ_WRITE,
+      });
+
+      it('SendNotifications: also reads an order by key (GetItem on the orders table, nothing else of it), the 14 WhatsApp tokens and the SendGrid API key, and consumes the customer-updates buffer; no bus, no archive, no API', () => {
+        expect(brandSecrets('whatsapp')).toHaveLength(BRANDS.length);
+        expect(grantsOf(roleOf('SendNotifications').logicalId)).toEqual({
+          ...common('SendNotifications'),
+          [ordersTable]: ['dynamodb:GetItem'],
+          ...whatsappTokens(),
+          [secret('SendGridApiKey')]: SECRET_READ,
+          [CUSTOMER_UPDATES_QUEUE]: QUEUE_CONSUME,
+        });
+      });
+
+      it('ReceiveWhatsAppWebhook: also reads the Meta app secret, the verify token and the 14 WhatsApp tokens, asks the sender for a fallback (SendMessage), archives under whatsapp/ and reads order status through GET /orders/*; no orders table, no SendGrid key', () => {
+        expect(grantsOf(roleOf('ReceiveWhatsAppWebhook').logicalId)).toEqual({
+          ...common('ReceiveWhatsAppWebhook'),
+          [secret('WhatsAppAppSecret')]: SECRET_READ,
+          [secret('WhatsAppVerifyToken')]: SECRET_READ,
+          ...whatsappTokens(),
+          [CUSTOMER_UPDATES_QUEUE]: QUEUE_SEND,
+          'dev/Intake/RawArchive/Resource/whatsapp/*': ['s3:PutObject'],
+          [orderStatusRouteArn()]: ['execute-api:Invoke'],
+        });
+      });
+
+      it('ReceiveSendGridEvents: also reads the Event Webhook public key, asks the sender for a fallback (SendMessage) and archives under sendgrid/; no orders table, no WhatsApp token, no SendGrid API key, no API', () => {
+        expect(grantsOf(roleOf('ReceiveSendGridEvents').logicalId)).toEqual({
+          ...common('ReceiveSendGridEvents'),
+          [secret('SendGridWebhookPublicKey')]: SECRET_READ,
+          [CUSTOMER_UPDATES_QUEUE]: QUEUE_SEND,
+          'dev/Intake/RawArchive/Resource/sendgrid/*': ['s3:PutObject'],
+        });
+      });
+    });
+
     describe('the inventory functions', () => {
       const inventoryTable = 'dev/Inventory/Inventory/Table/Resource';
       /** What every inventory function may do: its logs and traces, the inventory table and its indexes, publishing as the inventory source. */
@@ -550,7 +690,6 @@ describe('least privilege', () => {
         [bus(EVENT_SOURCES.inventory)]: ['events:PutEvents'],
       });
       const secret = (pathSuffix: string) => resourceAt(synth, 'AWS::SecretsManager::Secret', pathSuffix).path;
-      const QUEUE_CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
 
       /** A scheduled job's function sends its own failed runs to its job's dead-letter queue (Lambda's async DLQ). */
       const missedRuns = (job: string) => ({ [`dev/Inventory/${job}/MissedRuns/Resource`]: ['sqs:SendMessage'] });

@@ -25,6 +25,9 @@ const MAX_MESSAGES_PER_RECEIVE = 10;
 // After an unexpected error, wait a moment before polling again so a bug cannot spin the CPU.
 const ERROR_BACKOFF_MS = 1_000;
 
+
+/** Longer than any visibility timeout or delay a consumer uses for a retry (SQS delays stop at 15 minutes). */
+const PARKED_AFTER_MS = 15 * 60_000;
 /**
  * Lambda's SQS event source mapping: it receives batches in-process and invokes the function
  * synchronously. Success deletes the batch (minus reported item failures); a function error
@@ -79,6 +82,10 @@ export class SqsEventSourceMapping {
    * Resolves when no batch is being handled and the queue holds no message (visible, in flight
    * or delayed), or, once stopped, as soon as no batch is being handled. A message that keeps
    * failing with no dead-letter queue keeps the mapping busy until its retention expires.
+   *
+   * A message hidden for longer than {@link PARKED_AFTER_MS} does not count: its consumer put it
+   * aside on purpose (a notification held through the customer's night), like an execution parked
+   * on a task token, and it comes back when the clock gets there (`LocalCloud.fastForward`).
    */
   idle(): Promise<void> {
     return new Promise((resolve) => {
@@ -116,7 +123,7 @@ export class SqsEventSourceMapping {
     if (this.batchesInFlight.size > 0) return false;
     if (this.running === undefined) return true;
     const counts = this.options.queue.counts();
-    return counts.visible + counts.inFlight + counts.delayed === 0;
+    return counts.visible + counts.inFlight + counts.delayed - this.options.queue.parkedBeyond(PARKED_AFTER_MS) === 0;
   }
 
   /**

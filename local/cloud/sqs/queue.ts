@@ -197,6 +197,12 @@ export class SqsQueue {
     return counts;
   }
 
+  /** Messages hidden (in flight or delayed) that turn visible more than `ms` from now: parked by their consumer. */
+  parkedBeyond(ms: number): number {
+    const horizon = this.clock.now() + ms;
+    return this.current().filter((message) => message.visibleAt > horizon).length;
+  }
+
   messages(): QueuedMessage[] {
     return this.current().map((message) => ({
       messageId: message.messageId,
