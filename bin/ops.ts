@@ -3,6 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { Command } from 'commander';
 import { ENVIRONMENT_NAMES } from '../lib/config/environments.ts';
 import { describeModes, setBrandMode, setKillSwitch, type Target } from './ops/config-commands.ts';
+import { describeWismo } from './ops/notification-commands.ts';
 import { describeReservation, describeStock } from './ops/stock-commands.ts';
 import { listTasks, resolveTask } from './ops/task-commands.ts';
 import { clientSettings } from './ops/targets.ts';
@@ -64,6 +65,15 @@ program
   .argument('<orderId>')
   .action(async (brand: string, orderId: string) => {
     for (const line of await describeReservation(target(), brand, orderId)) console.log(line);
+  });
+
+program
+  .command('wismo')
+  .description('"where is my order?" contacts per 1,000 orders, per brand, for a month (WhatsApp questions answered automatically count too)')
+  .option('--month <yyyy-mm>', 'the month', new Date().toISOString().slice(0, 7))
+  .option('--brand <brand>', 'only this brand')
+  .action(async (options: { month: string; brand?: string }) => {
+    for (const line of await describeWismo(target(), options.month, options.brand)) console.log(line);
   });
 
 program
