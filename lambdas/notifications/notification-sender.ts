@@ -49,7 +49,8 @@ export class NotificationSender {
   async deliver(intent: NotificationIntent, options: { after?: Channel; receiveCount?: number } = {}): Promise<DeliveryOutcome> {
     const now = new Date();
     const stored = await this.deps.orders.get(intent.brand, intent.orderId);
-    if (!stored?.order) return { kind: 'retry', reason: 'the order is not stored yet' };
+    // Intake stores every order before anything about it is published, so an unknown order stays unknown.
+    if (!stored?.order) return this.nothingToSend(intent, 'no such order in the orders table');
     // The legacy process (or nobody, in shadow mode) owns the conversation with this customer.
     if (stored.mode !== 'live') return this.nothingToSend(intent, stored.mode ? `the order is in ${stored.mode} mode` : 'the order never entered the live workflow');
     const brand = findBrand(intent.brand);

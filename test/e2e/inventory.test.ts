@@ -145,8 +145,8 @@ describe('stock changes in the warehouses', () => {
     const post = (signature: string) =>
       fetch(`${system.cloud.apiUrl}/webhooks/wms/ID-JKT-01`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wms-signature': signature, 'x-wms-event-id': 'late-copy-delivery' }, body });
     const webhookSecret = await secretValue('order-automation/dev/wms/webhook-secret');
-    const stale = await post(signWmsPayload(webhookSecret, Math.floor(Date.now() / 1000), body));
-    const forged = await post(signWmsPayload('not-the-secret', Math.floor(Date.now() / 1000), body));
+    const stale = await post(signWmsPayload(webhookSecret, Math.floor(system.cloud.clock.now() / 1000), body));
+    const forged = await post(signWmsPayload('not-the-secret', Math.floor(system.cloud.clock.now() / 1000), body));
     await system.cloud.idle();
 
     expect([stale.status, await stale.json()]).toEqual([200, { applied: 0, stale: 1 }]);

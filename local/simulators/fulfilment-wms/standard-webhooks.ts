@@ -2,8 +2,8 @@ import { createHmac, randomInt } from 'node:crypto';
 
 /**
  * Standard Webhooks signing (https://www.standardwebhooks.com), as ShipBob's 2025+ webhooks use
- * it: each attempt carries `webhook-id`, `webhook-timestamp` (unix seconds of the attempt, real
- * time) and `webhook-signature`, `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<raw body>">`, one
+ * it: each attempt carries `webhook-id`, `webhook-timestamp` (unix seconds of the attempt, on the
+ * sender's clock) and `webhook-signature`, `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<raw body>">`, one
  * space-separated signature per secret while a secret is rotated.
  */
 export const WEBHOOK_ID_HEADER = 'webhook-id';

@@ -88,7 +88,7 @@ describe('AfterShip webhooks', () => {
     expect(interpretAfterShipWebhook(webhook(tag, subtag))).toEqual({
       kind: 'update',
       awb: '3021984756102',
-      update: { milestone, occurredAt: '2026-12-03T09:40:00.000Z', awb: '3021984756102', carrier: 'delhivery', sourceEventId: 'e-1', detail: 'Customer not available, Bengaluru' },
+      update: { milestone, occurredAt: '2026-12-03T09:40:00.000Z', awb: '3021984756102', sourceEventId: 'e-1', detail: 'Customer not available, Bengaluru' },
     });
   });
 

@@ -103,7 +103,8 @@ export function interpretAfterShipWebhook(body: AfterShipWebhook): AfterShipInte
       milestone,
       occurredAt: new Date(occurredAt).toISOString(),
       awb,
-      carrier: msg.slug,
+      // No carrier: the slug ("delhivery") is AfterShip's key, not the name customers know; the
+      // warehouse's dispatch already recorded the carrier's name (an unknown AWB is refused with 409).
       sourceEventId: body.event_id,
       ...(words.length > 0 ? { detail: words.join(', ') } : {}),
     },
