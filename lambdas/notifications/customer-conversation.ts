@@ -6,6 +6,7 @@ import { logger, metrics } from '#shared/observability';
 import type { NotificationsTable } from './adapters/notifications-table.ts';
 import type { OrderStatus, OrderStatusApi } from './adapters/order-status-api.ts';
 import type { WhatsAppClient, WhatsAppPayload } from './adapters/whatsapp-client.ts';
+import { acknowledgementOf, confirmationAnswerOf, type ConfirmationAnswer } from './domain/confirmation-reply.ts';
 import { classifyInbound } from './domain/inbound-message.ts';
 import type { NotificationKind } from './domain/message-catalog.ts';
 import { messageContext } from './domain/message-context.ts';
@@ -15,7 +16,7 @@ import type { WhatsAppInboundMessage } from './domain/status-webhooks.ts';
 import { handlingForWhatsAppError } from './domain/whatsapp-errors.ts';
 import { renderOrderNotFound, renderWismoAnswer } from './domain/wismo-answer.ts';
 
-export type InboundOutcome = 'duplicate' | 'opted_out' | 'opted_in' | 'wismo_answered' | 'wismo_unanswered' | 'ignored';
+export type InboundOutcome = 'duplicate' | 'address_confirmed' | 'address_cancelled' | 'opted_out' | 'opted_in' | 'wismo_answered' | 'wismo_unanswered' | 'ignored';
 
 export interface ConversationDependencies {
   readonly table: NotificationsTable;
@@ -37,6 +38,11 @@ export class CustomerConversation {
   async onInbound(brand: BrandConfig, message: WhatsAppInboundMessage): Promise<InboundOutcome> {
     const now = new Date();
     if (!(await this.deps.table.firstSighting(message.messageId, now))) return 'duplicate';
+    const answer = confirmationAnswerOf(message.text ?? '');
+    if (answer) {
+      const answered = await this.answerAddressConfirmation(brand, message.from, answer, now);
+      if (answered) return answered;
+    }
     const said = classifyInbound(message.text ?? '');
     switch (said.intent) {
       case 'opt_out':
@@ -53,6 +59,35 @@ export class CustomerConversation {
       default:
         return 'ignored';
     }
+  }
+
+  /**
+   * YES or CANCEL to the address confirmation this number was asked for: posted to the same
+   * signed reply path the link in the message uses, so the order workflow cannot tell the two
+   * apart. An answer after the deadline, or a second one, is refused there (410, 409) and left
+   * for the words to be read as anything else.
+   */
+  private async answerAddressConfirmation(brand: BrandConfig, from: string, answer: ConfirmationAnswer, now: Date): Promise<InboundOutcome | undefined> {
+    const pending = (await this.deps.table.contact(brand.id, 'whatsapp', from)).pendingConfirmation;
+    if (!pending || Date.parse(pending.expiresAt) <= now.getTime()) return undefined;
+    const response = await fetch(`${this.deps.publicApiUrl.replace(/\/+$/, '')}${pending.replyPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ answer }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    await this.deps.table.clearConfirmation(brand.id, from, pending.replyPath);
+    if (!response.ok) {
+      logger.info('address confirmation answer not taken', { brand: brand.id, orderId: pending.orderId, status: response.status });
+      return undefined;
+    }
+    const status = await this.deps.statusApi.get(brand.id, pending.orderId);
+    const preferred = status?.order?.customer.preferredLanguage as Language | undefined;
+    const language = preferred && brand.languages.includes(preferred) ? preferred : brand.languages[0]!;
+    const sender = { phoneNumberId: brand.senders.whatsapp.phoneNumberId, accessToken: await this.deps.secrets.require(`${this.deps.whatsappTokenSecretPrefix}${brand.id}`) };
+    await this.deps.whatsapp.send(sender, from, { type: 'text', body: acknowledgementOf(answer, language, pending.orderNumber) });
+    metrics.addMetric('AddressConfirmationsAnsweredOnWhatsApp', MetricUnit.Count, 1);
+    return answer === 'yes' ? 'address_confirmed' : 'address_cancelled';
   }
 
   /**

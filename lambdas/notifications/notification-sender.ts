@@ -58,6 +58,11 @@ export class NotificationSender {
     const order = CanonicalOrderSchema.parse(JSON.parse(stored.order));
 
     const phone = order.customer.phone ?? order.shippingAddress.phone;
+    const confirmation = (intent.facts as { confirmation?: { replyPath: string; expiresAt: string } }).confirmation;
+    // A YES or CANCEL on WhatsApp answers it too (see CustomerConversation), whichever channel asked.
+    if (intent.kind === 'address_confirmation' && confirmation && phone) {
+      await this.deps.table.rememberConfirmation(brand.id, phone, { orderId: order.orderId, orderNumber: order.orderNumber, ...confirmation });
+    }
     if (intent.kind === 'order_confirmed') {
       if (phone) await this.deps.table.rememberOrder(brand.id, phone, order.orderId);
       await this.deps.table.countOnce(brand.id, 'orders', `${brand.id}#${order.orderId}`, now);

@@ -148,4 +148,42 @@ describe('a cash-on-delivery order to a high-risk pincode', () => {
   it('a forged reply link is refused like a missing one', async () => {
     expect((await answer('/address-confirmations/saffron-threads.1.zz.forgedsignature0000000', { answer: 'yes' })).status).toBe(404);
   });
+
+  describe('asked on WhatsApp, answered on WhatsApp', () => {
+    const customerPhone = (orderId: string) => placed.get(orderId)!.phone ?? placed.get(orderId)!.shipping_address.phone!;
+    const brandNumber = findBrand('saffron-threads')!.senders.whatsapp.phoneNumberId;
+
+    it('the customer gets the question with the reply link; replying YES confirms the address and the order is submitted', async () => {
+      const orderId = await codOrder('saffron-threads', riskyPin);
+      const phone = customerPhone(orderId);
+      const question = system.whatsapp.inbox(phone).at(-1)!;
+      expect(question.template?.name).toBe('address_confirmation_v1');
+      expect(question.text).toContain(`${cloud.apiUrl}${requestFor(orderId).replyPath}`);
+
+      await system.whatsapp.customerWrites(phone, brandNumber, 'Yes');
+      await system.settled();
+
+      expect((await order('saffron-threads', orderId))?.status?.S).toBe('SUBMITTED');
+      expect(system.whatsapp.inbox(phone).at(-1)?.text).toMatch(/address confirmed/i);
+      // The question is answered: a second YES is just a message.
+      await system.whatsapp.customerWrites(phone, brandNumber, 'YES');
+      await system.settled();
+      expect(shipmentsOf(orderId)).toHaveLength(1);
+    });
+
+    it('replying CANCEL cancels the order and releases its stock; a bare "no" is not taken as a cancellation', async () => {
+      const orderId = await codOrder('saffron-threads', riskyPin);
+      const phone = customerPhone(orderId);
+      await system.whatsapp.customerWrites(phone, brandNumber, 'no');
+      await system.settled();
+      expect((await order('saffron-threads', orderId))?.status?.S).toBe('AWAITING_ADDRESS_CONFIRMATION');
+
+      await system.whatsapp.customerWrites(phone, brandNumber, 'CANCEL');
+      await system.settled();
+
+      expect((await order('saffron-threads', orderId))?.status?.S).toBe('CANCELLED');
+      expect(await reservationStatus('saffron-threads', orderId)).toBe('RELEASED');
+      expect(shipmentsOf(orderId)).toHaveLength(0);
+    });
+  });
 });

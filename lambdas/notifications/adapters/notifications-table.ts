@@ -43,6 +43,15 @@ export interface ContactRecord {
   readonly emailOptedOut?: boolean;
   /** Orders this WhatsApp number placed with the brand, for answering "where is my order". */
   readonly orderIds?: ReadonlySet<string>;
+  /** The latest address confirmation this number was asked for, so a YES or CANCEL reply can answer it. */
+  readonly pendingConfirmation?: PendingConfirmation;
+}
+
+export interface PendingConfirmation {
+  readonly orderId: string;
+  readonly orderNumber: string;
+  readonly replyPath: string;
+  readonly expiresAt: string;
 }
 
 /** Items expire after the longest an order lives plus a margin, so the table does not grow forever. */
@@ -266,6 +275,33 @@ export class NotificationsTable {
         ExpressionAttributeValues: { ':orderId': new Set([orderId]) },
       }),
     );
+  }
+
+  /** Remembers the confirmation a WhatsApp number was asked for; a later request replaces it. */
+  async rememberConfirmation(brand: string, phone: string, pending: PendingConfirmation): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: contactPk(brand, 'whatsapp', phone), sk: 'CONTACT' },
+        UpdateExpression: 'SET pendingConfirmation = :pending',
+        ExpressionAttributeValues: { ':pending': pending },
+      }),
+    );
+  }
+
+  /** Forgets an answered confirmation, unless a newer one has replaced it meanwhile. */
+  async clearConfirmation(brand: string, phone: string, replyPath: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: contactPk(brand, 'whatsapp', phone), sk: 'CONTACT' },
+        UpdateExpression: 'REMOVE pendingConfirmation',
+        ConditionExpression: 'pendingConfirmation.replyPath = :replyPath',
+        ExpressionAttributeValues: { ':replyPath': replyPath },
+      }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
   }
 
   /**
