@@ -3,7 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { Command } from 'commander';
 import { ENVIRONMENT_NAMES } from '../lib/config/environments.ts';
 import { describeModes, setBrandMode, setKillSwitch, type Target } from './ops/config-commands.ts';
-import { describeWismo } from './ops/notification-commands.ts';
+import { describeMessages, describeWismo } from './ops/notification-commands.ts';
 import { describeReservation, describeStock } from './ops/stock-commands.ts';
 import { listTasks, resolveTask } from './ops/task-commands.ts';
 import { clientSettings } from './ops/targets.ts';
@@ -65,6 +65,15 @@ program
   .argument('<orderId>')
   .action(async (brand: string, orderId: string) => {
     for (const line of await describeReservation(target(), brand, orderId)) console.log(line);
+  });
+
+program
+  .command('messages')
+  .description('what an order\'s customer was sent, on which channel, and what became of it')
+  .argument('<brand>')
+  .argument('<orderId>')
+  .action(async (brand: string, orderId: string) => {
+    for (const line of await describeMessages(target(), brand, orderId)) console.log(line);
   });
 
 program

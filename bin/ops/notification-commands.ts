@@ -15,3 +15,15 @@ export async function describeWismo({ environment, client }: Target, month: stri
     `${'all'.padEnd(16)} ${String(total.orders).padStart(7)} ${String(total.wismo).padStart(6)} ${perThousand(total.wismo, total.orders).padStart(9)} ${String(total.delays).padStart(17)}`,
   ];
 }
+
+/** Every message of one order: moment, channel, state, delivery status and why, for "was the customer told?". */
+export async function describeMessages({ environment, client }: Target, brand: string, orderId: string): Promise<string[]> {
+  const records = await new NotificationsTable(notificationsTableName(environment), client).forOrder(brand, orderId);
+  if (records.length === 0) return [`no message recorded for ${brand}/${orderId}`];
+  return records
+    .sort((a, b) => String(a.sentAt ?? '').localeCompare(String(b.sentAt ?? '')))
+    .map(
+      (record) =>
+        `${record.kind.padEnd(20)} ${record.subject.padEnd(18)} ${record.channel.padEnd(8)} ${record.state.padEnd(11)} ${(record.deliveryStatus ?? '-').padEnd(9)} ${record.sentAt ?? ''}${record.template ? `  ${record.template}/${record.language}` : ''}${record.reason ? `  (${record.reason})` : ''}`,
+    );
+}

@@ -12,6 +12,7 @@ import { EVENT_SOURCES } from '../../lambdas/shared/events.ts';
 import { NotificationsTable } from '../../lambdas/notifications/adapters/notifications-table.ts';
 import { notificationsTableName } from '../../lib/constructs/data-table.ts';
 import { BRANDS } from '../../lib/config/brands.ts';
+import { describeMessages, describeWismo } from '../../bin/ops/notification-commands.ts';
 import { aShopifyOrder } from '../helpers/shopify-order.ts';
 import { bootTestSystem, LOCAL_CLIENT_CONFIG } from '../helpers/local-cloud.ts';
 
@@ -154,6 +155,9 @@ describe('customer notifications on the local cloud', () => {
     const [record] = await notifications.forOrder(BRAND, order.orderId);
     expect(record).toMatchObject({ kind: 'order_confirmed', channel: 'whatsapp', state: 'sent', deliveryStatus: 'delivered', providerMessageId: message!.id });
     expect(mailTo(order.email)).toHaveLength(0);
+    // What ops see with `npm run ops -- messages <brand> <orderId>`.
+    const [line] = await describeMessages({ environment: 'dev', client: dynamo }, BRAND, order.orderId);
+    expect(line).toMatch(/^order_confirmed\s+order\s+whatsapp\s+sent\s+delivered .*order_confirmed_v1\/hi$/);
   });
 
   it('a customer who prefers email, or has no phone, gets email from the brand\'s address, with the order id in its custom args', async () => {
@@ -334,6 +338,10 @@ describe('customer notifications on the local cloud', () => {
       expect(answer.text).toContain(`AWB${order.orderId}`);
       const [after] = await notifications.monthlyStats(month, [BRAND]);
       expect(after!.wismoContacts - before!.wismoContacts).toBe(1);
+      // `npm run ops -- wismo`: contacts per 1,000 orders.
+      const [, row] = await describeWismo({ environment: 'dev', client: dynamo }, month, BRAND);
+      expect(row).toContain(`${after!.orders}`);
+      expect(row).toContain(((after!.wismoContacts / after!.orders) * 1000).toFixed(1));
     });
 
     it('never tells one customer about another customer\'s order', async () => {
