@@ -1,8 +1,8 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SendGridSimulator } from '../../../local/simulators/sendgrid/sendgrid-simulator.ts';
+import { startWebhookReceiver } from '../../helpers/webhook-receiver.ts';
 
 const API_KEY = 'SG.local-test-key.b7Qm2cX9';
 const CUSTOMER = 'aarav.sharma@example.com';
@@ -11,29 +11,11 @@ const OPS = 'ops@saffron-threads.example';
 const LOCAL_NOW = Date.parse('2027-03-14T00:30:00+05:30');
 const LOCAL_SECONDS = LOCAL_NOW / 1000;
 
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly rawBody: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly body: any;
-}
-
 const servers: Server[] = [];
 /** An event webhook subscriber on a free port; it answers `statuses` in turn, then 200. */
 async function startReceiver(statuses: number[] = []) {
-  const receiver = { url: '', received: [] as Received[], statuses };
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
-      receiver.received.push({ headers: request.headers, rawBody, body: JSON.parse(rawBody) });
-      response.writeHead(receiver.statuses.shift() ?? 200).end();
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/sendgrid`;
+  const receiver = await startWebhookReceiver('/webhooks/sendgrid', statuses);
+  servers.push(receiver.server);
   return receiver;
 }
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShipBobSimulator, type ShipBobSimulatorOptions } from '../../../local/simulators/fulfilment-wms/shipbob-simulator.ts';
 import { signStandardWebhook } from '../../../local/simulators/fulfilment-wms/standard-webhooks.ts';
+import { startWebhookReceiver } from '../../helpers/webhook-receiver.ts';
 
 const accessToken = 'shipbob_pat_9fK2mQ';
 const CHANNEL = '4021';
@@ -34,29 +35,11 @@ function verifyStandardWebhook(secret: string, headers: IncomingHttpHeaders, raw
   });
 }
 
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly rawBody: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly body: any;
-}
-
 const servers: Server[] = [];
 /** A webhook subscriber on a free port; it answers `statuses` in turn, then 200. */
 async function startReceiver(statuses: number[] = []) {
-  const receiver = { url: '', received: [] as Received[], statuses };
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
-      receiver.received.push({ headers: request.headers, rawBody, body: JSON.parse(rawBody) });
-      response.writeHead(receiver.statuses.shift() ?? 200).end();
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/shipbob`;
+  const receiver = await startWebhookReceiver('/webhooks/shipbob', statuses);
+  servers.push(receiver.server);
   return receiver;
 }
 

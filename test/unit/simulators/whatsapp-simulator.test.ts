@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WhatsAppSimulator, type WhatsAppFaultCode } from '../../../local/simulators/whatsapp/whatsapp-simulator.ts';
+import { startWebhookReceiver } from '../../helpers/webhook-receiver.ts';
 
 const APP_SECRET = 'meta-app-secret-5f0c2d7e';
 const SAFFRON = { phoneNumberId: '106540352242922', accessToken: 'EAAG-saffron-token', displayNumber: '15550783881' };
@@ -16,29 +16,11 @@ const THANKS = { name: 'thanks_v1', languageCode: 'en', body: 'Thank you for sho
 const LOCAL_NOW = Date.parse('2027-03-14T00:30:00+05:30');
 const HOUR = 3_600_000;
 
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly rawBody: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly body: any;
-}
-
 const servers: Server[] = [];
 /** A webhook subscriber on a free port; it answers `statuses` in turn, then 200. */
 async function startReceiver(statuses: number[] = []) {
-  const receiver = { url: '', received: [] as Received[], statuses };
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
-      receiver.received.push({ headers: request.headers, rawBody, body: JSON.parse(rawBody) });
-      response.writeHead(receiver.statuses.shift() ?? 200).end();
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/whatsapp`;
+  const receiver = await startWebhookReceiver('/webhooks/whatsapp', statuses);
+  servers.push(receiver.server);
   return receiver;
 }
 
