@@ -13,6 +13,10 @@ import { customerTimeZone, quietUntil } from './domain/quiet-hours.ts';
 import { renderMessage, type RenderedMessage } from './domain/render-message.ts';
 import { backOffSeconds, handlingForWhatsAppError } from './domain/whatsapp-errors.ts';
 
+/** Moments that mean nothing once the order has ended, and the statuses that end it. */
+const OVERTAKEN_BY_THE_END: ReadonlySet<string> = new Set(['order_dispatched', 'out_for_delivery', 'order_delayed', 'item_substituted']);
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['DELIVERED', 'RETURNED', 'CANCELLED']);
+
 /** Pauses inside the sender on a throughput error before the message goes back to the queue. */
 const IN_SENDER_PAUSES = 3;
 
@@ -28,7 +32,7 @@ export type DeliveryOutcome = { readonly kind: 'done' } | { readonly kind: 'hold
 
 export interface SenderDependencies {
   readonly table: NotificationsTable;
-  readonly orders: { get(brand: string, orderId: string): Promise<{ mode?: string; order?: string } | undefined> };
+  readonly orders: { get(brand: string, orderId: string): Promise<{ mode?: string; status?: string; order?: string } | undefined> };
   readonly whatsapp: WhatsAppClient;
   readonly email: SendGridSender;
   readonly secrets: { require(name: string): Promise<string> };
@@ -53,6 +57,8 @@ export class NotificationSender {
     if (!stored?.order) return this.nothingToSend(intent, 'no such order in the orders table');
     // The legacy process (or nobody, in shadow mode) owns the conversation with this customer.
     if (stored.mode !== 'live') return this.nothingToSend(intent, stored.mode ? `the order is in ${stored.mode} mode` : 'the order never entered the live workflow');
+    // A moment overtaken by the order's end (held overnight, or delivered late): "running late" after "delivered" only confuses.
+    if (OVERTAKEN_BY_THE_END.has(intent.kind) && FINAL_STATUSES.has(String(stored.status))) return this.nothingToSend(intent, `the order is already ${stored.status}`);
     const brand = findBrand(intent.brand);
     if (!brand) return this.nothingToSend(intent, `unknown brand ${intent.brand}`);
     const order = CanonicalOrderSchema.parse(JSON.parse(stored.order));

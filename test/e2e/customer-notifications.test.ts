@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeReplayCommand, EventBridgeClient, PutEventsCommand, StartReplayCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { deliverShopifyWebhook } from '../../local/simulators/shopify/webhook-se
 import type { ShopifyOrderPayload } from '../../local/simulators/shopify/demo-orders.ts';
 import { EVENT_SOURCES } from '../../lambdas/shared/events.ts';
 import { NotificationsTable } from '../../lambdas/notifications/adapters/notifications-table.ts';
-import { notificationsTableName } from '../../lib/constructs/data-table.ts';
+import { notificationsTableName, ordersTableName } from '../../lib/constructs/data-table.ts';
 import { BRANDS } from '../../lib/config/brands.ts';
 import { describeMessages, describeWismo } from '../../bin/ops/notification-commands.ts';
 import { aShopifyOrder } from '../helpers/shopify-order.ts';
@@ -277,6 +277,32 @@ describe('customer notifications on the local cloud', () => {
     const indianTime = new Date(sentAt + 5.5 * HOUR);
     expect(indianTime.getUTCHours()).toBe(9);
     await fastForwardToIndianTime(10);
+  });
+
+  it('drops what the night overtook: a dispatch and a delay held till morning are not sent once the order was delivered', async () => {
+    await fastForwardToIndianTime(22, 30);
+    const order = await placeOrder();
+    await dispatched(order);
+    await publish(EVENT_SOURCES.orders, 'Shipment Delayed', {
+      brand: BRAND,
+      orderId: order.orderId,
+      shipmentId: `S-${order.orderId}`,
+      warehouseId: 'IN-BLR-01',
+      stage: 'delivery',
+      dueBy: new Date(cloud.clock.now()).toISOString(),
+    });
+    // The workflow marks the order delivered at dawn (the test plays it; the shipments here stay put).
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: ordersTableName('dev'),
+        Key: { pk: { S: `ORDER#${BRAND}#${order.orderId}` }, sk: { S: 'ORDER' } },
+        UpdateExpression: 'SET #status = :delivered',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':delivered': { S: 'DELIVERED' } },
+      }),
+    );
+    await fastForwardToIndianTime(10);
+    expect(templatesTo(order.phone)).toEqual(['order_confirmed_v1']);
   });
 
   it('honours opt-out: STOP moves the customer to email, START brings WhatsApp back', async () => {
