@@ -5,7 +5,7 @@ import { CanonicalOrderSchema } from '#shared/canonical-order';
 import { logger, metrics } from '#shared/observability';
 import type { NotificationsTable } from './adapters/notifications-table.ts';
 import type { OrderStatus, OrderStatusApi } from './adapters/order-status-api.ts';
-import type { WhatsAppClient, WhatsAppPayload } from './adapters/whatsapp-client.ts';
+import type { BrandWhatsAppNumbers, WhatsAppClient, WhatsAppPayload } from './adapters/whatsapp-client.ts';
 import { acknowledgementOf, confirmationAnswerOf, type ConfirmationAnswer } from './domain/confirmation-reply.ts';
 import { classifyInbound } from './domain/inbound-message.ts';
 import type { NotificationKind } from './domain/message-catalog.ts';
@@ -22,8 +22,7 @@ export interface ConversationDependencies {
   readonly table: NotificationsTable;
   readonly statusApi: Pick<OrderStatusApi, 'get'>;
   readonly whatsapp: WhatsAppClient;
-  readonly secrets: { require(name: string): Promise<string> };
-  readonly whatsappTokenSecretPrefix: string;
+  readonly numbers: Pick<BrandWhatsAppNumbers, 'of'>;
   readonly publicApiUrl: string;
 }
 
@@ -84,7 +83,7 @@ export class CustomerConversation {
     const status = await this.deps.statusApi.get(brand.id, pending.orderId);
     const preferred = status?.order?.customer.preferredLanguage as Language | undefined;
     const language = preferred && brand.languages.includes(preferred) ? preferred : brand.languages[0]!;
-    const sender = { phoneNumberId: brand.senders.whatsapp.phoneNumberId, accessToken: await this.deps.secrets.require(`${this.deps.whatsappTokenSecretPrefix}${brand.id}`) };
+    const sender = await this.deps.numbers.of(brand);
     await this.deps.whatsapp.send(sender, from, { type: 'text', body: acknowledgementOf(answer, language, pending.orderNumber) });
     metrics.addMetric('AddressConfirmationsAnsweredOnWhatsApp', MetricUnit.Count, 1);
     return answer === 'yes' ? 'address_confirmed' : 'address_cancelled';
@@ -113,7 +112,7 @@ export class CustomerConversation {
       ? await renderWismoAnswer(language, { ...words, firstName: firstName!, orders: own.map((status) => ({ orderNumber: status.order.orderNumber, status: status.status, shipments: status.shipments })) })
       : await renderOrderNotFound(language, { ...words, orderNumber });
 
-    const sender = { phoneNumberId: brand.senders.whatsapp.phoneNumberId, accessToken: await this.deps.secrets.require(`${this.deps.whatsappTokenSecretPrefix}${brand.id}`) };
+    const sender = await this.deps.numbers.of(brand);
     const reply = await this.deps.whatsapp.send(sender, from, { type: 'text', body: text });
     if (reply.outcome === 'accepted') return true;
     // Outside the 24-hour window (a message that reached us late): only an approved template may go, so the latest order's update goes as one.

@@ -5,7 +5,7 @@ import { CanonicalOrderSchema, type Channel } from '#shared/canonical-order';
 import { logger, metrics } from '#shared/observability';
 import type { ContactRecord, NotificationsTable, NotificationKey } from './adapters/notifications-table.ts';
 import type { SendGridSender } from './adapters/sendgrid-client.ts';
-import type { WhatsAppClient, WhatsAppSendResult } from './adapters/whatsapp-client.ts';
+import type { BrandWhatsAppNumbers, WhatsAppClient, WhatsAppSendResult } from './adapters/whatsapp-client.ts';
 import { languageFor, planChannels, type Recipient } from './domain/channel-plan.ts';
 import { messageContext } from './domain/message-context.ts';
 import type { NotificationIntent } from './domain/notification-intent.ts';
@@ -36,7 +36,7 @@ export interface SenderDependencies {
   readonly whatsapp: WhatsAppClient;
   readonly email: SendGridSender;
   readonly secrets: { require(name: string): Promise<string> };
-  readonly whatsappTokenSecretPrefix: string;
+  readonly numbers: Pick<BrandWhatsAppNumbers, 'of'>;
   readonly sendGridApiKeySecretName: string;
   readonly publicApiUrl: string;
 }
@@ -112,7 +112,7 @@ export class NotificationSender {
   }
 
   private async sendWhatsApp(key: NotificationKey, brand: BrandConfig, recipient: Recipient, rendered: RenderedMessage, language: string, attempts: number): Promise<DeliveryOutcome | 'next'> {
-    const sender = { phoneNumberId: brand.senders.whatsapp.phoneNumberId, accessToken: await this.deps.secrets.require(`${this.deps.whatsappTokenSecretPrefix}${brand.id}`) };
+    const sender = await this.deps.numbers.of(brand);
     const send = async (name: string) => {
       for (let pause = 1; ; pause++) {
         const result = await this.deps.whatsapp.send(sender, recipient.address, { type: 'template', name, languageCode: rendered.whatsapp.languageCode, parameters: rendered.whatsapp.parameters });
@@ -158,8 +158,10 @@ export class NotificationSender {
     const { table } = this.deps;
     if (result.outcome === 'accepted') {
       await table.recordSent(key, { providerMessageId: result.messageId, template: context.template, language: context.language }, new Date());
-      metrics.addDimensions({ channel: key.channel });
-      metrics.addMetric('NotificationsSent', MetricUnit.Count, 1);
+      // A metric of its own: a dimension added to the shared instance would label every metric of the batch with the last channel.
+      const sent = metrics.singleMetric();
+      sent.addDimension('channel', key.channel);
+      sent.addMetric('NotificationsSent', MetricUnit.Count, 1);
       logger.info('notification sent', { ...key, template: context.template, providerMessageId: result.messageId });
       return { kind: 'done' };
     }

@@ -8,7 +8,7 @@ import { flushMetrics, logger, metrics } from '#shared/observability';
 import { RawArchive } from '#shared/raw-archive';
 import { NotificationsTable } from './adapters/notifications-table.ts';
 import { OrderStatusApi } from './adapters/order-status-api.ts';
-import { WhatsAppClient } from './adapters/whatsapp-client.ts';
+import { BrandWhatsAppNumbers, WhatsAppClient } from './adapters/whatsapp-client.ts';
 import { CustomerConversation } from './customer-conversation.ts';
 import { parseWhatsAppWebhook, type WhatsAppChange } from './domain/status-webhooks.ts';
 import { answerVerificationHandshake, verifyMetaSignature } from './domain/webhook-signatures.ts';
@@ -22,8 +22,7 @@ const conversation = new CustomerConversation({
   table,
   statusApi: new OrderStatusApi(requiredEnv('PUBLIC_API_URL'), requiredEnv('AWS_REGION')),
   whatsapp: new WhatsAppClient(requiredEnv('WHATSAPP_BASE_URL')),
-  secrets,
-  whatsappTokenSecretPrefix: requiredEnv('WHATSAPP_TOKEN_SECRET_PREFIX'),
+  numbers: new BrandWhatsAppNumbers(secrets, requiredEnv('WHATSAPP_TOKEN_SECRET_PREFIX')),
   publicApiUrl: requiredEnv('PUBLIC_API_URL'),
 });
 const appSecretName = requiredEnv('WHATSAPP_APP_SECRET_NAME');

@@ -8,19 +8,20 @@ import { requiredEnv } from '#shared/environment';
 import { flushMetrics, logger } from '#shared/observability';
 import { NotificationsTable } from './adapters/notifications-table.ts';
 import { SendGridSender } from './adapters/sendgrid-client.ts';
-import { WhatsAppClient } from './adapters/whatsapp-client.ts';
+import { BrandWhatsAppNumbers, WhatsAppClient } from './adapters/whatsapp-client.ts';
 import { intentFor } from './domain/notification-intent.ts';
 import { FallbackRequestSchema } from './fallback-request.ts';
 import { NotificationSender } from './notification-sender.ts';
 
 const table = new NotificationsTable(requiredEnv('NOTIFICATIONS_TABLE_NAME'));
+const secrets = new CachedSecrets();
 const sender = new NotificationSender({
   table,
   orders: new OrdersTable(requiredEnv('ORDERS_TABLE_NAME')),
   whatsapp: new WhatsAppClient(requiredEnv('WHATSAPP_BASE_URL')),
   email: new SendGridSender(requiredEnv('SENDGRID_BASE_URL')),
-  secrets: new CachedSecrets(),
-  whatsappTokenSecretPrefix: requiredEnv('WHATSAPP_TOKEN_SECRET_PREFIX'),
+  secrets,
+  numbers: new BrandWhatsAppNumbers(secrets, requiredEnv('WHATSAPP_TOKEN_SECRET_PREFIX')),
   sendGridApiKeySecretName: requiredEnv('SENDGRID_API_KEY_SECRET_NAME'),
   publicApiUrl: requiredEnv('PUBLIC_API_URL'),
 });

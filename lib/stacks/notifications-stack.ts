@@ -13,24 +13,15 @@ import type { EnvironmentConfig } from '../config/environments.ts';
 import { DataTable, notificationsTableName } from '../constructs/data-table.ts';
 import { EventRuleToQueue } from '../constructs/event-rule-to-queue.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
+import { NOTIFYING_EVENTS } from '../../lambdas/notifications/domain/notification-intent.ts';
 import { apiIdExportName, rawArchiveArnExportName } from './intake-stack.ts';
 
 /** Where the providers live; the local cloud points these at its simulators. */
 export const WHATSAPP_GRAPH_URL = 'https://graph.facebook.com';
 export const SENDGRID_API_URL = 'https://api.sendgrid.com';
 
-/** The lifecycle events a customer hears about (see lambdas/notifications/domain/notification-intent.ts). */
-export const CUSTOMER_UPDATE_EVENTS = [
-  'Order Accepted',
-  'Address Confirmation Requested',
-  'Item Substituted',
-  'Shipment Dispatched',
-  'Shipment Out For Delivery',
-  'Order Delivered',
-  'Shipment Delayed',
-  'Order Cancelled',
-  'Order Returned',
-] as const;
+/** The lifecycle events a customer hears about, as the sender maps them (lambdas/notifications/domain/notification-intent.ts). */
+export const CUSTOMER_UPDATE_EVENTS = NOTIFYING_EVENTS;
 
 export interface NotificationsStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -60,23 +51,20 @@ export class NotificationsStack extends Stack {
     const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.notificationsTable = new DataTable(this, 'Notifications', { tableName: notificationsTableName(config.name), protectData: config.protectData, timeToLiveAttribute: 'expiresAt' }).table;
 
-    const secret = (secretId: string, secretName: string, description: string, issuer: string) => {
+    // Most are issued by the provider and rotated there; the verify token is ours, typed once into Meta's settings.
+    const secret = (secretId: string, secretName: string, description: string, rotation: string) => {
       const created = new secretsmanager.Secret(this, secretId, { secretName, description, generateSecretString: { passwordLength: 48, excludePunctuation: true }, removalPolicy });
-      Validations.of(created).acknowledge({ id: 'AwsSolutions-SMG4', reason: `Issued by ${issuer} and rotated there; we store its copy` });
+      Validations.of(created).acknowledge({ id: 'AwsSolutions-SMG4', reason: rotation });
       return created;
     };
-    const ownSecret = (secretId: string, secretName: string, description: string) => {
-      const created = new secretsmanager.Secret(this, secretId, { secretName, description, generateSecretString: { passwordLength: 48, excludePunctuation: true }, removalPolicy });
-      Validations.of(created).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Generated here and typed once into Meta\'s webhook settings; rotating it means re-subscribing the webhook, which a rotation Lambda cannot do' });
-      return created;
-    };
+    const issuedBy = (issuer: string) => `Issued by ${issuer} and rotated there; we store its copy`;
     const whatsappTokens = BRANDS.map((brand) =>
-      secret(`WhatsAppToken${pascal(brand.id)}`, brandSecretName(config.name, 'whatsapp', brand.id), `WhatsApp Cloud API access token of ${brand.name}'s number (system user token); replace the generated value`, 'Meta Business Manager'),
+      secret(`WhatsAppToken${pascal(brand.id)}`, brandSecretName(config.name, 'whatsapp', brand.id), `WhatsApp Cloud API access token of ${brand.name}'s number (system user token); replace the generated value`, issuedBy('Meta Business Manager')),
     );
-    const appSecret = secret('WhatsAppAppSecret', `order-automation/${config.name}/whatsapp/app-secret`, 'Meta app secret that signs WhatsApp webhooks (X-Hub-Signature-256); replace the generated value', 'the Meta app dashboard');
-    const verifyToken = ownSecret('WhatsAppVerifyToken', `order-automation/${config.name}/whatsapp/verify-token`, 'The verify token entered when subscribing the WhatsApp webhook; the generated value can be used as is');
-    const sendGridKey = secret('SendGridApiKey', `order-automation/${config.name}/sendgrid/api-key`, 'SendGrid API key with Mail Send permission; replace the generated value', 'SendGrid');
-    const sendGridPublicKey = secret('SendGridWebhookPublicKey', `order-automation/${config.name}/sendgrid/event-webhook-public-key`, 'Verification key of the Signed Event Webhook (Mail Settings); replace the generated value', 'SendGrid');
+    const appSecret = secret('WhatsAppAppSecret', `order-automation/${config.name}/whatsapp/app-secret`, 'Meta app secret that signs WhatsApp webhooks (X-Hub-Signature-256); replace the generated value', issuedBy('the Meta app dashboard'));
+    const verifyToken = secret('WhatsAppVerifyToken', `order-automation/${config.name}/whatsapp/verify-token`, 'The verify token entered when subscribing the WhatsApp webhook; the generated value can be used as is', 'Generated here and typed once into Meta\'s webhook settings; rotating it means re-subscribing the webhook, which a rotation Lambda cannot do');
+    const sendGridKey = secret('SendGridApiKey', `order-automation/${config.name}/sendgrid/api-key`, 'SendGrid API key with Mail Send permission; replace the generated value', issuedBy('SendGrid'));
+    const sendGridPublicKey = secret('SendGridWebhookPublicKey', `order-automation/${config.name}/sendgrid/event-webhook-public-key`, 'Verification key of the Signed Event Webhook (Mail Settings); replace the generated value', issuedBy('SendGrid'));
 
     // Quiet hours and provider back-offs bring a message back up to a dozen times before it is given up.
     this.customerUpdates = new EventRuleToQueue(this, 'CustomerUpdates', {

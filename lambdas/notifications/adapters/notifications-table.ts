@@ -59,6 +59,7 @@ const RETENTION_DAYS = 120;
 
 const orderPk = (brand: string, orderId: string) => `ORDER#${brand}#${orderId}`;
 const notificationSk = (key: Pick<NotificationKey, 'kind' | 'subject' | 'channel'>) => `NOTIFY#${key.kind}#${key.subject}#${key.channel}`;
+const notificationKey = (key: NotificationKey) => ({ pk: orderPk(key.brand, key.orderId), sk: notificationSk(key) });
 const messagePk = (channel: Channel, providerMessageId: string) => `MESSAGE#${channel}#${providerMessageId}`;
 const contactPk = (brand: string, channel: Channel, address: string) => `CONTACT#${brand}#${channel}#${address.toLowerCase()}`;
 const statsKey = (brand: string, month: string) => ({ pk: `STATS#${brand}`, sk: `MONTH#${month}` });
@@ -88,7 +89,7 @@ export class NotificationsTable {
       const { Attributes } = await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: orderPk(key.brand, key.orderId), sk: notificationSk(key) },
+          Key: notificationKey(key),
           UpdateExpression:
             'SET brand = :brand, orderId = :orderId, kind = :kind, subject = :subject, channel = :channel, intent = :intent, address = :address, #state = :claimed, claimedAt = :now, expiresAt = :expiresAt ADD attempts :one',
           ConditionExpression: 'attribute_not_exists(pk) OR #state IN (:held, :retry)',
@@ -122,7 +123,7 @@ export class NotificationsTable {
 
   async get(key: NotificationKey): Promise<NotificationRecord | undefined> {
     const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: orderPk(key.brand, key.orderId), sk: notificationSk(key) }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: notificationKey(key), ConsistentRead: true }),
     );
     return Item as NotificationRecord | undefined;
   }
@@ -148,7 +149,7 @@ export class NotificationsTable {
           {
             Update: {
               TableName: this.tableName,
-              Key: { pk: orderPk(key.brand, key.orderId), sk: notificationSk(key) },
+              Key: notificationKey(key),
               UpdateExpression: 'SET #state = :sent, providerMessageId = :id, template = :template, #language = :language, sentAt = :now, deliveryStatus = if_not_exists(deliveryStatus, :accepted)',
               ExpressionAttributeNames: { '#state': 'state', '#language': 'language' },
               ExpressionAttributeValues: { ':sent': 'sent', ':id': sent.providerMessageId, ':template': sent.template ?? null, ':language': sent.language, ':now': now.toISOString(), ':accepted': 'accepted' },
@@ -175,7 +176,7 @@ export class NotificationsTable {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: orderPk(key.brand, key.orderId), sk: notificationSk(key) },
+        Key: notificationKey(key),
         UpdateExpression: 'SET brand = :brand, orderId = :orderId, kind = :kind, subject = :subject, channel = :channel, #state = :state, reason = :reason, expiresAt = if_not_exists(expiresAt, :expiresAt)' + (intent ? ', intent = if_not_exists(intent, :intent)' : ''),
         // A skip never overwrites a message that went out.
         ConditionExpression: state === 'skipped' ? 'attribute_not_exists(#state) OR #state IN (:held, :retry)' : undefined,
@@ -202,7 +203,7 @@ export class NotificationsTable {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: orderPk(key.brand, key.orderId), sk: notificationSk(key) },
+        Key: notificationKey(key),
         UpdateExpression: 'SET #state = :state, reason = :reason',
         ConditionExpression: '#state = :claimed',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -226,7 +227,7 @@ export class NotificationsTable {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: orderPk(key.brand, key.orderId), sk: notificationSk(key) },
+          Key: notificationKey(key),
           UpdateExpression: 'SET deliveryStatus = :status, deliveryStatusAt = :at' + (detail.errorCode === undefined ? '' : ', deliveryErrorCode = :code'),
           // Compare-and-set on what was read: two webhooks racing apply one after the other.
           ConditionExpression: record.deliveryStatus === undefined ? 'attribute_not_exists(deliveryStatus)' : 'deliveryStatus = :previous',

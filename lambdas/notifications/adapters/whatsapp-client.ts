@@ -67,3 +67,15 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** Each brand's WhatsApp business number and the token that sends from it (one secret per brand, under a common prefix). */
+export class BrandWhatsAppNumbers {
+  constructor(
+    private readonly secrets: { require(name: string): Promise<string> },
+    private readonly tokenSecretPrefix: string,
+  ) {}
+
+  async of(brand: { readonly id: string; readonly senders: { readonly whatsapp: { readonly phoneNumberId: string } } }): Promise<{ phoneNumberId: string; accessToken: string }> {
+    return { phoneNumberId: brand.senders.whatsapp.phoneNumberId, accessToken: await this.secrets.require(`${this.tokenSecretPrefix}${brand.id}`) };
+  }
+}

@@ -1,5 +1,18 @@
-import { parseDetail } from '#shared/events';
+import { parseDetail, type DetailType } from '#shared/events';
 import type { NotificationKind } from './message-catalog.ts';
+
+/** The lifecycle events a customer hears about: the cases of {@link intentFor}, and what the stack's rule routes to the sender. */
+export const NOTIFYING_EVENTS = [
+  'Order Accepted',
+  'Address Confirmation Requested',
+  'Item Substituted',
+  'Shipment Dispatched',
+  'Shipment Out For Delivery',
+  'Order Delivered',
+  'Shipment Delayed',
+  'Order Cancelled',
+  'Order Returned',
+] as const satisfies readonly DetailType[];
 
 /**
  * What a lifecycle event asks us to tell the customer, before anyone looks up who the customer

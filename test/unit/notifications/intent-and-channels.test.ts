@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { CanonicalOrderSchema, type CanonicalOrder } from '../../../lambdas/shared/canonical-order.ts';
-import { intentFor } from '../../../lambdas/notifications/domain/notification-intent.ts';
+import { intentFor, NOTIFYING_EVENTS } from '../../../lambdas/notifications/domain/notification-intent.ts';
 import { languageFor, planChannels } from '../../../lambdas/notifications/domain/channel-plan.ts';
 import { NOTIFICATION_KINDS } from '../../../lambdas/notifications/domain/message-catalog.ts';
 
@@ -50,6 +50,11 @@ const EVENTS: readonly [string, Record<string, unknown>][] = [
 ];
 
 describe('which events the customer hears about', () => {
+  // The rule routes exactly NOTIFYING_EVENTS to the sender: each must be read (a bad detail throws), none ignored (undefined).
+  it.each(NOTIFYING_EVENTS)('%s is one intentFor reads', (detailType) => {
+    expect(() => intentFor(detailType, {})).toThrow(ZodError);
+  });
+
   it('every kind of message in the catalog has an event that asks for it', () => {
     const kinds = EVENTS.map(([type, detail]) => intentFor(type, detail)?.kind);
     expect(new Set(kinds)).toEqual(new Set(NOTIFICATION_KINDS));
