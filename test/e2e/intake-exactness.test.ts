@@ -118,7 +118,9 @@ describe('Shopify topics', () => {
     await send(created);
     await cloud.idle();
 
+    // Processed in this order: two webhooks sent back to back may be applied either way round.
     await send(paid, 'orders/paid');
+    await cloud.idle();
     await send(updated, 'orders/updated');
     await cloud.idle();
 
