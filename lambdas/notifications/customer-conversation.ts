@@ -10,7 +10,7 @@ import { acknowledgementOf, confirmationAnswerOf, type ConfirmationAnswer } from
 import { classifyInbound } from './domain/inbound-message.ts';
 import type { NotificationKind } from './domain/message-catalog.ts';
 import { messageContext } from './domain/message-context.ts';
-import { customerTimeZone } from './domain/quiet-hours.ts';
+import { customerTimeZone } from '#shared/customer-locale';
 import { renderMessage } from './domain/render-message.ts';
 import type { WhatsAppInboundMessage } from './domain/status-webhooks.ts';
 import { handlingForWhatsAppError } from './domain/whatsapp-errors.ts';

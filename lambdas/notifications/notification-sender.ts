@@ -6,10 +6,11 @@ import { logger, metrics } from '#shared/observability';
 import type { ContactRecord, NotificationsTable, NotificationKey } from './adapters/notifications-table.ts';
 import type { SendGridSender } from './adapters/sendgrid-client.ts';
 import type { BrandWhatsAppNumbers, WhatsAppClient, WhatsAppSendResult } from './adapters/whatsapp-client.ts';
-import { languageFor, planChannels, type Recipient } from './domain/channel-plan.ts';
+import { planChannels, type Recipient } from './domain/channel-plan.ts';
 import { messageContext } from './domain/message-context.ts';
 import type { NotificationIntent } from './domain/notification-intent.ts';
-import { customerTimeZone, quietUntil } from './domain/quiet-hours.ts';
+import { quietUntil } from './domain/quiet-hours.ts';
+import { customerTimeZone, languageFor } from '#shared/customer-locale';
 import { renderMessage, type RenderedMessage } from './domain/render-message.ts';
 import { backOffSeconds, handlingForWhatsAppError } from './domain/whatsapp-errors.ts';
 

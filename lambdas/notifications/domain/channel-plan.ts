@@ -1,4 +1,3 @@
-import type { Language } from '#config/brands';
 import type { CanonicalOrder, Channel } from '#shared/canonical-order';
 
 export interface ContactPreferences {
@@ -27,14 +26,4 @@ export function planChannels(order: Contact, preferences: ContactPreferences): R
   const mail: Recipient | undefined = email && !preferences.emailOptedOut ? { channel: 'email', address: email } : undefined;
   const ordered = order.customer.preferredChannel === 'email' ? [mail, whatsapp] : [whatsapp, mail];
   return ordered.filter((recipient): recipient is Recipient => recipient !== undefined);
-}
-
-/** The customer's preferred language if the brand writes in it, else the brand's first. */
-export function languageFor(order: Contact, brandLanguages: readonly Language[]): Language {
-  const preferred = order.customer.preferredLanguage;
-  if (preferred && brandLanguages.includes(preferred)) return preferred;
-  const fallback = brandLanguages[0];
-  // A brand without languages is a configuration defect; guessing one would message in a language nobody approved.
-  if (!fallback) throw new Error('the brand writes in no language');
-  return fallback;
 }

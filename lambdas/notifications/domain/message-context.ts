@@ -2,6 +2,7 @@ import type { BrandConfig, Language } from '#config/brands';
 import { brandVoiceFor } from '#config/brand-voice';
 import { findProduct } from '#config/catalog';
 import type { CanonicalOrder } from '#shared/canonical-order';
+import { LOCALES } from '#shared/customer-locale';
 import type { NotificationIntent } from './notification-intent.ts';
 
 /** Where the words come from when an event lacks a fact a message names: never a blank in front of a customer. */
@@ -16,7 +17,6 @@ const CANCEL_REASONS: Readonly<Record<string, Readonly<Record<Language, string>>
 };
 const CANCELLED_BY_STORE: Readonly<Record<Language, string>> = { en: 'by the store', hi: 'स्टोर द्वारा', id: 'oleh toko', ms: 'oleh kedai' };
 
-const LOCALES: Readonly<Record<Language, string>> = { en: 'en-IN', hi: 'hi-IN', id: 'id-ID', ms: 'ms-MY' };
 
 export interface MessageContextInput {
   readonly brand: BrandConfig;

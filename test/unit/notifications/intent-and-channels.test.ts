@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { CanonicalOrderSchema, type CanonicalOrder } from '../../../lambdas/shared/canonical-order.ts';
 import { intentFor, NOTIFYING_EVENTS } from '../../../lambdas/notifications/domain/notification-intent.ts';
-import { languageFor, planChannels } from '../../../lambdas/notifications/domain/channel-plan.ts';
+import { planChannels } from '../../../lambdas/notifications/domain/channel-plan.ts';
+import { languageFor } from '../../../lambdas/shared/customer-locale.ts';
 import { NOTIFICATION_KINDS } from '../../../lambdas/notifications/domain/message-catalog.ts';
 
 const envelope = { brand: 'saffron-threads', orderId: '5801234567890', occurredAt: '2026-12-01T10:00:00+05:30', version: 4, correlationId: 'corr-1' };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { customerTimeZone, DEFAULT_QUIET_HOURS, quietUntil, type QuietHours } from '../../../lambdas/notifications/domain/quiet-hours.ts';
+import { DEFAULT_QUIET_HOURS, quietUntil, type QuietHours } from '../../../lambdas/notifications/domain/quiet-hours.ts';
+import { customerTimeZone } from '../../../lambdas/shared/customer-locale.ts';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
