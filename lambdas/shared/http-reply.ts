@@ -22,3 +22,22 @@ export function parseJsonBody<T>(body: string | undefined, schema: { safeParse(v
   if (!parsed.success) return { ok: false, reply: jsonReply(400, { error, issues: parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })) }) };
   return { ok: true, data: parsed.data };
 }
+
+/**
+ * An HTML page for a customer's browser. The policy allows no script and no outside resource,
+ * and forms may post only back here; `no-referrer` because these pages sit behind a capability
+ * URL that must not leak to wherever the customer goes next.
+ */
+export function htmlReply(statusCode: number, html: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+    },
+    body: html,
+  };
+}

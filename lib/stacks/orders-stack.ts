@@ -276,7 +276,7 @@ export class OrdersStack extends Stack {
       reason: 'Customers open tracking links without an account; the token in the path is an HMAC-signed, expiring capability for one order, verified in the function',
     });
 
-    // The customer's answer to an address confirmation (posted by the WhatsApp channel); the signed token is the capability.
+    // The customer's answer to an address confirmation (posted by the WhatsApp channel or the page below); the signed token is the capability.
     trackingKey.grantRead(requestAddressConfirmation.role);
     const answerAddressConfirmation = new ServiceFunction(this, 'AnswerAddressConfirmation', {
       entry: 'lambdas/orders/answer-address-confirmation.ts',
@@ -296,6 +296,26 @@ export class OrdersStack extends Stack {
     Validations.of(answerRoute).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason: 'Customers answer without an account; the token in the path is an HMAC-signed, two-day capability for one order\'s confirmation (a key derived apart from tracking links), verified in the function',
+    });
+
+    // The page behind the link in the question: a tapped link is a GET. Read-only; its forms post to the route above.
+    const showAddressConfirmation = new ServiceFunction(this, 'ShowAddressConfirmation', {
+      entry: 'lambdas/orders/show-address-confirmation.ts',
+      serviceName: 'orders',
+      description: 'GET /address-confirmations/{token}: the customer\'s page for confirming, correcting or cancelling a COD order\'s address, in their language',
+      logRetentionDays: config.logRetentionDays,
+      environment: statusEnvironment,
+    });
+    showAddressConfirmation.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.ordersTable.tableArn] }));
+    trackingKey.grantRead(showAddressConfirmation.role);
+    const pageRoute = new apigw.HttpRoute(this, 'AddressConfirmationPageRoute', {
+      httpApi: props.api,
+      routeKey: apigw.HttpRouteKey.with('/address-confirmations/{token}', apigw.HttpMethod.GET),
+      integration: new HttpLambdaIntegration('ShowAddressConfirmationIntegration', showAddressConfirmation.function),
+    });
+    Validations.of(pageRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Customers open the address-confirmation link from WhatsApp or email without an account; the token in the path is the same HMAC-signed, two-day capability the answer route checks, verified in the function',
     });
 
     // Ops resolve escalated failures here (or with `npm run ops -- tasks` / `resolve`): IAM-authorized like the status route.

@@ -149,6 +149,109 @@ describe('a cash-on-delivery order to a high-risk pincode', () => {
     expect((await answer('/address-confirmations/saffron-threads.1.zz.forgedsignature0000000', { answer: 'yes' })).status).toBe(404);
   });
 
+  describe('on the page behind the link, as a browser would', () => {
+    const pageUrl = (orderId: string) => `${cloud.apiUrl}${requestFor(orderId).replyPath}`;
+    const open = async (url: string) => {
+      const response = await fetch(url);
+      return { status: response.status, headers: response.headers, html: await response.text() };
+    };
+    /** Submits the page's form holding `marker` as a browser does: its own hidden fields and button, plus what the customer typed. */
+    const submit = async (url: string, html: string, marker: string, typed: Record<string, string> = {}) => {
+      const form = [...html.matchAll(/<form method="post">([\s\S]*?)<\/form>/g)].map((match) => match[1]!).find((candidate) => candidate.includes(marker));
+      expect(form, `a form with ${marker}`).toBeDefined();
+      const fields = new URLSearchParams();
+      const unescape = (value: string) => value.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+      for (const [, name, value] of form!.matchAll(/<input type="(?:hidden|text)"(?: id="\w+")? name="(\w+)" value="([^"]*)"/g)) fields.set(name!, unescape(value!));
+      const button = /<button type="submit" name="(\w+)" value="(\w+)">/.exec(form!);
+      if (button) fields.set(button[1]!, button[2]!);
+      for (const [name, value] of Object.entries(typed)) {
+        expect(form, `the form has a ${name} field`).toContain(`name="${name}"`);
+        fields.set(name, value);
+      }
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() });
+      return { status: response.status, html: await response.text() };
+    };
+
+    it('opens in the language of the message, shows the address, offers the brand\'s languages, and lets no script run', async () => {
+      const orderId = await codOrder('saffron-threads', riskyPin);
+      const payload = placed.get(orderId)!;
+      const page = await open(pageUrl(orderId));
+
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(page.html).toContain(`order ${payload.name}`);
+      expect(page.html).toContain(payload.shipping_address.address1);
+      expect(page.html).toContain(riskyPin);
+      expect(page.html).toContain('Yes, deliver here');
+      const inHindi = await open(`${pageUrl(orderId)}?lang=hi`);
+      expect(inHindi.html).toContain('<html lang="hi">');
+      expect(inHindi.html).toContain('हाँ, यहीं डिलीवर करें');
+      // Bahasa is not a language this Indian brand writes in: the page stays in the customer's.
+      expect((await open(`${pageUrl(orderId)}?lang=id`)).html).toContain('<html lang="en">');
+    });
+
+    it('"yes" on the page ships the order; opening the link again says it is already answered', async () => {
+      const orderId = await codOrder('saffron-threads', riskyPin);
+      const { html } = await open(`${pageUrl(orderId)}?lang=hi`);
+
+      const answered = await submit(pageUrl(orderId), html, 'value="yes"');
+      expect(answered.status).toBe(200);
+      expect(answered.html).toContain('आपका पता कन्फ़र्म हो गया है');
+      await system.settled();
+
+      expect((await order('saffron-threads', orderId))?.status?.S).toBe('SUBMITTED');
+      expect(shipmentsOf(orderId)).toHaveLength(1);
+      expect((await open(pageUrl(orderId))).html).toContain('already been confirmed, corrected or cancelled');
+      expect((await submit(pageUrl(orderId), html, 'value="cancel"')).status).toBe(409);
+    });
+
+    it('a corrected address with an unknown PIN comes back marked, with what was typed kept; a good one ships there', async () => {
+      const orderId = await codOrder('saffron-threads', riskyPin);
+      const { html } = await open(pageUrl(orderId));
+      // The form starts filled with the address on the order.
+      expect(html).toContain(`name="postalCode" value="${riskyPin}"`);
+      const typed = { line1: '12 Station Road & Co. "Blue Gate"', line2: '', city: 'Bengaluru', province: 'Karnataka', postalCode: '999999' };
+
+      const refused = await submit(pageUrl(orderId), html, 'value="edit"', typed);
+      expect(refused.status).toBe(400);
+      expect(refused.html).toContain('999999 is not a PIN code we can find.');
+      expect(refused.html).toContain('value="12 Station Road &amp; Co. &#34;Blue Gate&#34;"');
+      expect(refused.html).toMatch(/id="postalCode"[^>]*aria-invalid="true"/);
+      expect(await submit(pageUrl(orderId), refused.html, 'value="edit"', { ...typed, city: '' }).then((reply) => reply.status)).toBe(400);
+
+      const corrected = await submit(pageUrl(orderId), refused.html, 'value="edit"', { ...typed, postalCode: '560034' });
+      expect(corrected.status).toBe(200);
+      expect(corrected.html).toContain('will be delivered to the corrected address');
+      expect(corrected.html).toContain('Bengaluru, Karnataka 560034');
+      await system.settled();
+
+      const [shipment] = shipmentsOf(orderId);
+      expect(shipment?.recipient.address).toMatchObject({ address1: typed.line1, city: 'Bengaluru', zip_code: '560034' });
+    });
+
+    it('"cancel" on the page cancels the order and gives the stock back', async () => {
+      const orderId = await codOrder('saffron-threads', riskyPin);
+      const { html } = await open(pageUrl(orderId));
+      expect(html).toContain('<details>');
+
+      const cancelled = await submit(pageUrl(orderId), html, 'value="cancel"');
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.html).toContain('is cancelled');
+      await system.settled();
+
+      expect((await order('saffron-threads', orderId))?.status?.S).toBe('CANCELLED');
+      expect(await reservationStatus('saffron-threads', orderId)).toBe('RELEASED');
+    });
+
+    it('a forged link gets a page saying so, in the language asked for', async () => {
+      const page = await open(`${cloud.apiUrl}/address-confirmations/saffron-threads.1.zz.forgedsignature0000000?lang=hi`);
+      expect(page.status).toBe(404);
+      expect(page.html).toContain('यह लिंक मान्य नहीं है');
+    });
+  });
+
   describe('asked on WhatsApp, answered on WhatsApp', () => {
     const customerPhone = (orderId: string) => placed.get(orderId)!.phone ?? placed.get(orderId)!.shipping_address.phone!;
     const brandNumber = findBrand('saffron-threads')!.senders.whatsapp.phoneNumberId;

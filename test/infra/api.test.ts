@@ -44,6 +44,13 @@ const ROUTES = [
   { routeKey: 'GET /orders/{brand}/{orderId}', stack: 'orders', fn: 'dev/Orders/GetOrderStatus/Function/Resource', auth: 'AWS_IAM', why: 'ops call it with SigV4 credentials' },
   { routeKey: 'GET /track/{token}', stack: 'orders', fn: 'dev/Orders/TrackOrder/Function/Resource', auth: 'NONE', why: 'customers open a signed link' },
   {
+    routeKey: 'GET /address-confirmations/{token}',
+    stack: 'orders',
+    fn: 'dev/Orders/ShowAddressConfirmation/Function/Resource',
+    auth: 'NONE',
+    why: 'customers open the signed, two-day link from the question',
+  },
+  {
     routeKey: 'POST /address-confirmations/{token}',
     stack: 'orders',
     fn: 'dev/Orders/AnswerAddressConfirmation/Function/Resource',
@@ -165,13 +172,14 @@ describe('HTTP API', () => {
     expect(servedByOpsTasksApi.map((route) => route.properties.RouteKey).sort()).toEqual(opsRoutes.map((route) => route.properties.RouteKey).sort());
   });
 
-  it('takes the customer\'s address-confirmation answer only as a POST, on AnswerAddressConfirmation, which serves no other route; without credentials, like the tracking link, the signed token being the capability', () => {
-    const byAnswerFunction = routes.filter((route) => describeArn(synth, route.stack, integrationOf(route).properties.IntegrationUri) === 'dev/Orders/AnswerAddressConfirmation/Function/Resource');
-    expect(byAnswerFunction.map((route) => [route.path, route.properties.RouteKey])).toEqual([['dev/Orders/AddressConfirmationRoute/Resource', 'POST /address-confirmations/{token}']]);
-    expect(routes.filter((route) => route.properties.RouteKey.split(' ')[1]?.startsWith('/address-confirmations/')).map((route) => route.properties.RouteKey)).toEqual(['POST /address-confirmations/{token}']);
-    // The only unauthenticated routes outside the signed webhooks are the two the customer reaches with a signed token.
+  it('takes the customer\'s address-confirmation answer only as a POST, on AnswerAddressConfirmation, and shows the page behind the link on a read-only ShowAddressConfirmation; neither serves another route; without credentials, like the tracking link, the signed token being the capability', () => {
+    const servedBy = (id: string) => routes.filter((route) => describeArn(synth, route.stack, integrationOf(route).properties.IntegrationUri) === `dev/Orders/${id}/Function/Resource`).map((route) => [route.path, route.properties.RouteKey]);
+    expect(servedBy('AnswerAddressConfirmation')).toEqual([['dev/Orders/AddressConfirmationRoute/Resource', 'POST /address-confirmations/{token}']]);
+    expect(servedBy('ShowAddressConfirmation')).toEqual([['dev/Orders/AddressConfirmationPageRoute/Resource', 'GET /address-confirmations/{token}']]);
+    expect(routes.filter((route) => route.properties.RouteKey.split(' ')[1]?.startsWith('/address-confirmations/')).map((route) => route.properties.RouteKey).sort()).toEqual(['GET /address-confirmations/{token}', 'POST /address-confirmations/{token}']);
+    // The only unauthenticated routes outside the signed webhooks are the ones the customer reaches with a signed token.
     const open = routes.filter((route) => route.properties.AuthorizationType === 'NONE' && !route.properties.RouteKey.includes(' /webhooks/'));
-    expect(open.map((route) => route.properties.RouteKey).sort()).toEqual(['GET /track/{token}', 'POST /address-confirmations/{token}']);
+    expect(open.map((route) => route.properties.RouteKey).sort()).toEqual(['GET /address-confirmations/{token}', 'GET /track/{token}', 'POST /address-confirmations/{token}']);
   });
 
   it('takes the provider webhooks of the notifications context only on /webhooks/whatsapp (GET handshake, POST deliveries, both to ReceiveWhatsAppWebhook) and POST /webhooks/sendgrid/events (to ReceiveSendGridEvents); neither function serves another route, and the sender serves none', () => {

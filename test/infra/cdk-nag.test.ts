@@ -423,7 +423,7 @@ describe('cdk-nag on the real entry point', () => {
       }
     });
 
-    it('accept a route without an IAM or JWT authorizer (APIG4) only on the routes whose callers cannot send one: the four signed webhooks, the customer tracking link, the customer\'s address-confirmation answer, and Meta\'s and SendGrid\'s webhooks', () => {
+    it('accept a route without an IAM or JWT authorizer (APIG4) only on the routes whose callers cannot send one: the four signed webhooks, the customer tracking link, the customer\'s address-confirmation page and answer, and Meta\'s and SendGrid\'s webhooks', () => {
       const actual = acknowledged((rule) => rule === 'AwsSolutions-APIG4');
       expect(Object.keys(actual).sort()).toEqual(
         [
@@ -433,6 +433,7 @@ describe('cdk-nag on the real entry point', () => {
           '/dev/Fulfilment/TrackingWebhookRoute AwsSolutions-APIG4',
           '/dev/Orders/TrackOrderRoute AwsSolutions-APIG4',
           '/dev/Orders/AddressConfirmationRoute AwsSolutions-APIG4',
+          '/dev/Orders/AddressConfirmationPageRoute AwsSolutions-APIG4',
           '/dev/Notifications/WhatsAppVerificationRoute AwsSolutions-APIG4',
           '/dev/Notifications/WhatsAppWebhookRoute AwsSolutions-APIG4',
           '/dev/Notifications/SendGridEventsRoute AwsSolutions-APIG4',

@@ -96,7 +96,7 @@ const functions = synth.stacks.flatMap(({ name, template }) =>
 );
 
 describe('Lambda functions', () => {
-  it('finds the twenty-nine functions of the stage: 2 intake, 7 fulfilment, 9 inventory, 8 orders, 3 notifications', () => {
+  it('finds the thirty functions of the stage: 2 intake, 7 fulfilment, 9 inventory, 9 orders, 3 notifications', () => {
     expect(functions.map((f) => f.path).sort()).toEqual([
       'dev/Fulfilment/AwaitShipment/Function/Resource',
       'dev/Fulfilment/CancelHandOff/Function/Resource',
@@ -125,16 +125,17 @@ describe('Lambda functions', () => {
       'dev/Orders/OpenOpsTask/Function/Resource',
       'dev/Orders/OpsTasksApi/Function/Resource',
       'dev/Orders/RequestAddressConfirmation/Function/Resource',
+      'dev/Orders/ShowAddressConfirmation/Function/Resource',
       'dev/Orders/TrackOrder/Function/Resource',
       'dev/Orders/ValidateOrder/Function/Resource',
     ]);
-    expect(functions).toHaveLength(29);
+    expect(functions).toHaveLength(30);
     expect(Object.fromEntries(synth.stacks.map(({ name }) => [name, functions.filter((f) => f.stack === name).length]))).toEqual({
       platform: 0,
       intake: 2,
       fulfilment: 7,
       inventory: 9,
-      orders: 8,
+      orders: 9,
       notifications: 3,
     });
   });
@@ -200,6 +201,14 @@ describe('Lambda functions', () => {
       expect(Object.keys(variables).sort()).toEqual(['EVENT_BUS_NAME', 'NODE_OPTIONS', 'ORDERS_TABLE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKING_LINK_KEY_SECRET']);
       expect(describeArn(synth, stack, variables.ORDERS_TABLE_NAME)).toBe('dev/Orders/Orders/Table/Resource');
       expect(describeArn(synth, stack, variables.EVENT_BUS_NAME)).toBe('dev/Platform/Bus/Resource');
+      namesTrackingKey(variables.TRACKING_LINK_KEY_SECRET);
+    });
+
+    it('ShowAddressConfirmation verifies the link with the tracking-link key and reads the order from the orders table, and knows nothing else', () => {
+      const { stack, properties } = ordersFunction('ShowAddressConfirmation');
+      const variables = properties.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual(['NODE_OPTIONS', 'ORDERS_TABLE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKING_LINK_KEY_SECRET']);
+      expect(describeArn(synth, stack, variables.ORDERS_TABLE_NAME)).toBe('dev/Orders/Orders/Table/Resource');
       namesTrackingKey(variables.TRACKING_LINK_KEY_SECRET);
     });
 

@@ -292,6 +292,7 @@ describe('least privilege', () => {
       // The reply link is signed with a key derived from the tracking-link key: one signs it, the other verifies it.
       [roleOf('RequestAddressConfirmation').logicalId]: [trackingKey.path],
       [roleOf('AnswerAddressConfirmation').logicalId]: [trackingKey.path],
+      [roleOf('ShowAddressConfirmation').logicalId]: [trackingKey.path],
       [roleOf('SubmitToErp').logicalId]: [erpToken.path],
       [roleOf('CreateWmsShipments').logicalId]: [wmsShipmentsToken.path],
       // The compensation cancels at both systems, so it reads both tokens.
@@ -527,6 +528,15 @@ describe('least privilege', () => {
         [ordersTable]: ['dynamodb:UpdateItem'],
         [trackingKey()]: SECRET_READ,
         [bus(EVENT_SOURCES.orders)]: ['events:PutEvents'],
+      });
+    });
+
+    it('ShowAddressConfirmation: only its logs and traces, reading the order (GetItem on the orders table, nothing that writes) and the tracking-link key', () => {
+      expect(grantsOf(roleOf('ShowAddressConfirmation').logicalId)).toEqual({
+        ...ownLogs('Orders/ShowAddressConfirmation'),
+        ...xray,
+        [ordersTable]: ['dynamodb:GetItem'],
+        [trackingKey()]: SECRET_READ,
       });
     });
 
