@@ -11,7 +11,7 @@ import { buildPaymentEvent } from '../../local/simulators/razorpay/payment-event
 import { deliverRazorpayWebhook } from '../../local/simulators/razorpay/webhook-sender.ts';
 import { demoOrders, type ShopifyOrderPayload } from '../../local/simulators/shopify/demo-orders.ts';
 import { cancelledOf, malformedBodies, paidOf, updatedOf } from '../../local/simulators/shopify/scenarios.ts';
-import { deliverShopifyWebhook, deliverWithDuplicates, type ShopifyOrderTopic } from '../../local/simulators/shopify/webhook-sender.ts';
+import { deliverUntilAnswered, deliverWithDuplicates, type ShopifyOrderTopic } from '../../local/simulators/shopify/webhook-sender.ts';
 import { signedGet } from '../../lambdas/shared/signed-request.ts';
 import { brandSecretName, findBrand } from '../../lib/config/brands.ts';
 import { ordersTableName } from '../../lib/constructs/data-table.ts';
@@ -48,7 +48,7 @@ function newOrder(brand = LIVE): ShopifyOrderPayload {
 }
 
 function send(payload: ShopifyOrderPayload | string, topic: ShopifyOrderTopic = 'orders/create', brand = LIVE, extra: { signature?: string; triggeredAt?: Date } = {}) {
-  return deliverShopifyWebhook({
+  return deliverUntilAnswered({
     apiUrl: cloud.apiUrl,
     brand,
     shopDomain: `${brand}.myshopify.com`,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -8,7 +7,7 @@ import { setKillSwitch } from '../../bin/ops/config-commands.ts';
 import type { LocalCloud } from '../../local/cloud/cloud.ts';
 import { shopifySecretFor } from '../../local/demo.ts';
 import { demoOrders, type ShopifyOrderPayload } from '../../local/simulators/shopify/demo-orders.ts';
-import { deliverShopifyWebhook } from '../../local/simulators/shopify/webhook-sender.ts';
+import { deliverUntilAnswered } from '../../local/simulators/shopify/webhook-sender.ts';
 import { findBrand } from '../../lib/config/brands.ts';
 import { ordersTableName } from '../../lib/constructs/data-table.ts';
 import { MODE_CACHE_TTL_MS } from '../../lambdas/orders/adapters/mode-config.ts';
@@ -47,17 +46,8 @@ describe('kill switch during a burst', () => {
     const sent: Sent[] = [];
     const send = async (order: ShopifyOrderPayload) => {
       const sentAt = Date.now();
-      const delivery = { apiUrl: cloud.apiUrl, brand: BRAND, shopDomain: `${BRAND}.myshopify.com`, secret, body: JSON.stringify(order), webhookId: randomUUID(), eventId: randomUUID() };
-      // As Shopify does, a delivery not answered within 5 s is sent again with the same ids; on
-      // a loaded 2-core machine a burst can take that long, and the repeat must change nothing.
-      let response: Awaited<ReturnType<typeof deliverShopifyWebhook>> | undefined;
-      for (let attempt = 1; !response; attempt++) {
-        try {
-          response = await deliverShopifyWebhook(delivery);
-        } catch (error) {
-          if (attempt === 3 || !(error instanceof Error && error.name === 'TimeoutError')) throw error;
-        }
-      }
+      // Shopify resends an unanswered delivery with the same ids; a burst on a loaded machine can take 5 s.
+      const response = await deliverUntilAnswered({ apiUrl: cloud.apiUrl, brand: BRAND, shopDomain: `${BRAND}.myshopify.com`, secret, body: JSON.stringify(order) });
       expect(response.status).toBe(200);
       sent.push({ id: String(order.id), sentAt });
     };

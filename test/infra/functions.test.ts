@@ -204,16 +204,9 @@ describe('Lambda functions', () => {
       namesTrackingKey(variables.TRACKING_LINK_KEY_SECRET);
     });
 
-    it('ShowAddressConfirmation verifies the link with the tracking-link key and reads the order from the orders table, and knows nothing else', () => {
-      const { stack, properties } = ordersFunction('ShowAddressConfirmation');
-      const variables = properties.Environment?.Variables ?? {};
-      expect(Object.keys(variables).sort()).toEqual(['NODE_OPTIONS', 'ORDERS_TABLE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKING_LINK_KEY_SECRET']);
-      expect(describeArn(synth, stack, variables.ORDERS_TABLE_NAME)).toBe('dev/Orders/Orders/Table/Resource');
-      namesTrackingKey(variables.TRACKING_LINK_KEY_SECRET);
-    });
-
-    it('AnswerAddressConfirmation verifies the reply link with the tracking-link key and records the answer in the orders table, and knows nothing else (the task token resumes the execution without its ARN)', () => {
-      const { stack, properties } = ordersFunction('AnswerAddressConfirmation');
+    // The page only reads the order, the answer also records on it; the task token resumes the execution without its ARN.
+    it.each(['ShowAddressConfirmation', 'AnswerAddressConfirmation'])('%s verifies the reply link with the tracking-link key and finds the order in the orders table, and knows nothing else', (id) => {
+      const { stack, properties } = ordersFunction(id);
       const variables = properties.Environment?.Variables ?? {};
       expect(Object.keys(variables).sort()).toEqual(['NODE_OPTIONS', 'ORDERS_TABLE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKING_LINK_KEY_SECRET']);
       expect(describeArn(synth, stack, variables.ORDERS_TABLE_NAME)).toBe('dev/Orders/Orders/Table/Resource');

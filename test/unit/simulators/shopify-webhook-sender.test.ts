@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DemoBrand, ShopifyOrderPayload } from '../../../local/simulators/shopify/demo-orders.ts';
 import { runDuplicates, runLifecycle, runMalformed, runOutOfOrder, type DeliveryLine, type Target } from '../../../local/simulators/shopify/runs.ts';
-import { deliverShopifyWebhook, deliverWithDuplicates, type ShopifyDelivery } from '../../../local/simulators/shopify/webhook-sender.ts';
+import { deliverShopifyWebhook, deliverUntilAnswered, deliverWithDuplicates, type ShopifyDelivery } from '../../../local/simulators/shopify/webhook-sender.ts';
 
 const SECRET = 'shpss_test_secret';
 const BRAND: DemoBrand = { id: 'saffron-threads', storefrontDomain: 'saffron-threads.myshopify.com', country: 'IN', currency: 'INR' };
@@ -175,5 +175,47 @@ describe('the CLI scenarios', () => {
     const lines = await runLifecycle({ ...target(), apiUrl: 'http://127.0.0.1:9' }, report, now);
     expect(lines).toHaveLength(4);
     expect(lines.every((line) => line.status === null && line.body.startsWith('no response'))).toBe(true);
+  });
+});
+
+describe('a delivery nobody answers in time', () => {
+  /** A receiver that leaves the first `stalls` requests unanswered (Shopify gives up on them), then answers 200. */
+  async function stallingReceiver(stalls: number) {
+    const seen: IncomingHttpHeaders[] = [];
+    const stalled = createServer((request, response) => {
+      request.resume();
+      seen.push(request.headers);
+      if (seen.length > stalls) response.writeHead(200).end('{}');
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    return { seen, server: stalled, apiUrl: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}` };
+  }
+  const deliveryTo = (url: string): ShopifyDelivery => ({ apiUrl: url, brand: BRAND.id, shopDomain: BRAND.storefrontDomain, secret: SECRET, body: '{"id":1}', timeoutMs: 200 });
+
+  it('is sent again as Shopify does, with the same webhook id, event id and trigger time, until answered', async () => {
+    const receiver = await stallingReceiver(2);
+    try {
+      const result = await deliverUntilAnswered(deliveryTo(receiver.apiUrl));
+      expect(result.status).toBe(200);
+      expect(receiver.seen).toHaveLength(3);
+      for (const header of ['x-shopify-webhook-id', 'x-shopify-event-id', 'x-shopify-triggered-at', 'x-shopify-hmac-sha256']) {
+        expect(new Set(receiver.seen.map((headers) => headers[header])).size, header).toBe(1);
+      }
+      expect(receiver.seen[0]!['x-shopify-webhook-id']).toBe(result.webhookId);
+    } finally {
+      receiver.server.closeAllConnections();
+      receiver.server.close();
+    }
+  });
+
+  it('gives up after the attempts allowed, with the timeout', async () => {
+    const receiver = await stallingReceiver(5);
+    try {
+      await expect(deliverUntilAnswered(deliveryTo(receiver.apiUrl), 2)).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(receiver.seen).toHaveLength(2);
+    } finally {
+      receiver.server.closeAllConnections();
+      receiver.server.close();
+    }
   });
 });
