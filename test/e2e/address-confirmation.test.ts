@@ -216,7 +216,7 @@ describe('a cash-on-delivery order to a high-risk pincode', () => {
 
       const refused = await submit(pageUrl(orderId), html, 'value="edit"', typed);
       expect(refused.status).toBe(400);
-      expect(refused.html).toContain('999999 is not a PIN code we can find.');
+      expect(refused.html).toContain('PIN code 999999 was not found.');
       expect(refused.html).toContain('value="12 Station Road &amp; Co. &#34;Blue Gate&#34;"');
       expect(refused.html).toMatch(/id="postalCode"[^>]*aria-invalid="true"/);
       expect(await submit(pageUrl(orderId), refused.html, 'value="edit"', { ...typed, city: '' }).then((reply) => reply.status)).toBe(400);

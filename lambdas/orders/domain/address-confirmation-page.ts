@@ -107,7 +107,7 @@ summary{cursor:pointer}
 </html>
 `;
 
-const OUTCOME_TEXT: Readonly<Record<Exclude<AddressPageState['kind'], 'ask'>, keyof AddressPageText>> = {
+const OUTCOME_TEXT: Readonly<Record<Exclude<AddressPageState['kind'], 'ask'>, FieldLabel>> = {
   confirmed: 'confirmed',
   corrected: 'corrected',
   cancelled: 'cancelled',
@@ -116,13 +116,17 @@ const OUTCOME_TEXT: Readonly<Record<Exclude<AddressPageState['kind'], 'ask'>, ke
   not_found: 'notFound',
 };
 
-const FIELD_LABEL: Readonly<Record<EditableField, keyof AddressPageText>> = { line1: 'line1', line2: 'line2', city: 'city', province: 'province', postalCode: 'postalCode' };
+/** The texts that are one string in each language (the postal code's name also depends on the country). */
+type FieldLabel = Exclude<keyof AddressPageText, 'postalCode'>;
+const FIELD_LABEL: Readonly<Record<Exclude<EditableField, 'postalCode'>, FieldLabel>> = { line1: 'line1', line2: 'line2', city: 'city', province: 'province' };
 
 /** The whole page, as HTML, in the view's language. */
 export async function renderAddressPage(view: AddressPageView): Promise<string> {
   const text = ADDRESS_PAGE_TEXT[view.language];
   const order = view.order;
-  const say = (key: keyof AddressPageText, variables: Record<string, unknown> = {}) => liquid.parseAndRender(text[key], variables);
+  const say = (key: FieldLabel, variables: Record<string, unknown> = {}) => liquid.parseAndRender(text[key], variables);
+  // Without an order there is no form; India's name serves.
+  const postalCodeName = text.postalCode[order?.address.country ?? 'IN'];
   const orderNumber = order?.orderNumber ?? '';
   const state = view.state;
   const entered = state.kind === 'ask' ? (state.entered ?? {}) : {};
@@ -132,12 +136,12 @@ export async function renderAddressPage(view: AddressPageView): Promise<string> 
       const problem = problems[name];
       return {
         name,
-        label: text[FIELD_LABEL[name]],
+        label: name === 'postalCode' ? postalCodeName : text[FIELD_LABEL[name]],
         optional: OPTIONAL_FIELDS.has(name),
         // The form starts from the address on the order, so the customer changes only what is wrong;
         // a refused one comes back with what they typed, so nothing is typed twice.
         value: (state.kind === 'ask' && state.entered ? entered[name] : order?.address[name]) ?? '',
-        problem: problem === 'unknown_postal_code' ? await say('unknownPostalCode', { postalCode: entered.postalCode ?? '' }) : problem ? await say('fieldRequired') : null,
+        problem: problem === 'unknown_postal_code' ? await say('unknownPostalCode', { postalCode: entered.postalCode ?? '', postalCodeName }) : problem ? await say('fieldRequired') : null,
       };
     }),
   );

@@ -21,7 +21,8 @@ export interface AddressPageText {
   readonly line2: string;
   readonly city: string;
   readonly province: string;
-  readonly postalCode: string;
+  /** By the country the parcel goes to: an Indian reads "PIN code", a Malaysian "postcode". */
+  readonly postalCode: Readonly<Record<'IN' | 'ID' | 'MY', string>>;
   readonly save: string;
   readonly optional: string;
   /** orderNumber */
@@ -34,7 +35,7 @@ export interface AddressPageText {
   readonly tooLate: string;
   readonly notFound: string;
   readonly checkFields: string;
-  /** postalCode */
+  /** postalCode, postalCodeName */
   readonly unknownPostalCode: string;
   readonly fieldRequired: string;
 }
@@ -54,7 +55,7 @@ export const ADDRESS_PAGE_TEXT: Readonly<Record<Language, AddressPageText>> = {
     line2: 'Area, landmark',
     city: 'City',
     province: 'State',
-    postalCode: 'PIN code',
+    postalCode: { IN: 'PIN code', ID: 'Postal code', MY: 'Postcode' },
     save: 'Deliver to this address',
     optional: 'optional',
     confirmed: 'Thank you! Your address is confirmed, and order {{ orderNumber }} will be on its way soon.',
@@ -64,7 +65,7 @@ export const ADDRESS_PAGE_TEXT: Readonly<Record<Language, AddressPageText>> = {
     tooLate: 'The time to answer has passed, and the store has already decided what happens to this order.',
     notFound: 'This link is not valid or has expired.',
     checkFields: 'Please check the fields marked below.',
-    unknownPostalCode: '{{ postalCode }} is not a PIN code we can find.',
+    unknownPostalCode: '{{ postalCodeName }} {{ postalCode }} was not found. Please check it.',
     fieldRequired: 'Please fill this in.',
   },
   hi: {
@@ -81,7 +82,7 @@ export const ADDRESS_PAGE_TEXT: Readonly<Record<Language, AddressPageText>> = {
     line2: 'इलाका, लैंडमार्क',
     city: 'शहर',
     province: 'राज्य',
-    postalCode: 'पिन कोड',
+    postalCode: { IN: 'पिन कोड', ID: 'पोस्टल कोड', MY: 'पोस्टकोड' },
     save: 'इस पते पर डिलीवर करें',
     optional: 'वैकल्पिक',
     confirmed: 'धन्यवाद! आपका पता कन्फ़र्म हो गया है, और ऑर्डर {{ orderNumber }} जल्द ही रवाना होगा।',
@@ -91,7 +92,7 @@ export const ADDRESS_PAGE_TEXT: Readonly<Record<Language, AddressPageText>> = {
     tooLate: 'जवाब देने का समय निकल गया है, और स्टोर इस ऑर्डर के बारे में पहले ही फ़ैसला कर चुका है।',
     notFound: 'यह लिंक मान्य नहीं है या इसकी समय-सीमा खत्म हो गई है।',
     checkFields: 'कृपया नीचे चिह्नित जानकारी जाँच लें।',
-    unknownPostalCode: '{{ postalCode }} कोई ऐसा पिन कोड नहीं है जिसे हम ढूँढ सकें।',
+    unknownPostalCode: '{{ postalCodeName }} {{ postalCode }} नहीं मिला। कृपया इसे जाँच लें।',
     fieldRequired: 'कृपया यह भरें।',
   },
   id: {
@@ -108,7 +109,7 @@ export const ADDRESS_PAGE_TEXT: Readonly<Record<Language, AddressPageText>> = {
     line2: 'RT/RW, kelurahan, patokan',
     city: 'Kota/Kabupaten',
     province: 'Provinsi',
-    postalCode: 'Kode pos',
+    postalCode: { IN: 'Kode PIN', ID: 'Kode pos', MY: 'Poskod' },
     save: 'Antar ke alamat ini',
     optional: 'opsional',
     confirmed: 'Terima kasih! Alamat Anda sudah dikonfirmasi, dan pesanan {{ orderNumber }} akan segera dikirim.',
@@ -118,7 +119,7 @@ export const ADDRESS_PAGE_TEXT: Readonly<Record<Language, AddressPageText>> = {
     tooLate: 'Waktu untuk menjawab sudah lewat, dan toko sudah memutuskan kelanjutan pesanan ini.',
     notFound: 'Tautan ini tidak valid atau sudah kedaluwarsa.',
     checkFields: 'Mohon periksa kolom yang ditandai di bawah.',
-    unknownPostalCode: '{{ postalCode }} bukan kode pos yang kami kenal.',
+    unknownPostalCode: '{{ postalCodeName }} {{ postalCode }} tidak ditemukan. Mohon periksa kembali.',
     fieldRequired: 'Mohon diisi.',
   },
   ms: {
@@ -135,7 +136,7 @@ export const ADDRESS_PAGE_TEXT: Readonly<Record<Language, AddressPageText>> = {
     line2: 'Taman, kawasan, mercu tanda',
     city: 'Bandar',
     province: 'Negeri',
-    postalCode: 'Poskod',
+    postalCode: { IN: 'Kod PIN', ID: 'Kode pos', MY: 'Poskod' },
     save: 'Hantar ke alamat ini',
     optional: 'pilihan',
     confirmed: 'Terima kasih! Alamat anda telah disahkan, dan pesanan {{ orderNumber }} akan dihantar tidak lama lagi.',
@@ -145,7 +146,7 @@ export const ADDRESS_PAGE_TEXT: Readonly<Record<Language, AddressPageText>> = {
     tooLate: 'Masa untuk menjawab telah tamat, dan kedai telah pun memutuskan apa yang berlaku kepada pesanan ini.',
     notFound: 'Pautan ini tidak sah atau telah tamat tempoh.',
     checkFields: 'Sila semak ruangan yang ditanda di bawah.',
-    unknownPostalCode: '{{ postalCode }} bukan poskod yang kami kenali.',
+    unknownPostalCode: '{{ postalCodeName }} {{ postalCode }} tidak ditemui. Sila semak semula.',
     fieldRequired: 'Sila isi ruangan ini.',
   },
 };

@@ -72,6 +72,15 @@ describe('the address-confirmation page', () => {
     expect(refused).toContain('Please check the fields marked below.');
   });
 
+  it('names the postal code as the destination country does, in the label and in the complaint', async () => {
+    const malaysian = { ...order, shippingAddress: { ...order.shippingAddress, country: 'MY', postalCode: '50450' } } as CanonicalOrder;
+    const html = await renderAddressPage(addressPageView('songket-studio', malaysian, pending, { kind: 'ask', problems: { postalCode: 'unknown_postal_code' }, entered: { postalCode: '99999' } }, 'en'));
+    expect(html).toContain('<label for="postalCode">Postcode</label>');
+    expect(html).toContain('Postcode 99999 was not found. Please check it.');
+    const indian = await renderAddressPage(addressPageView('saffron-threads', order, pending, { kind: 'ask' }, 'en'));
+    expect(indian).toContain('<label for="postalCode">PIN code</label>');
+  });
+
   it('hides the language switcher for a brand that writes in one language', async () => {
     const html = await renderAddressPage({ ...addressPageView('saffron-threads', order, pending, { kind: 'ask' }, 'en'), languages: ['en'] });
     expect(html).not.toContain('<nav>');
