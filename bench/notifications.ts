@@ -345,7 +345,8 @@ await runBenchmark(
     const confirmations = orders.filter((order) => order.mix.kind === 'order_confirmed').length;
     const attempts = messages + backOffs;
     const senderReads = 3 * attempts;
-    const senderWrites = 5 * messages + 5 * confirmations + 2 * backOffs;
+    // Booking a turn on the number's line: at most two writes per WhatsApp send (a conditional set that fails when others wait, then the ADD).
+    const senderWrites = 5 * messages + 5 * confirmations + 2 * backOffs + 2 * (whatsapp.length + backOffs);
     // SQS: EventBridge's SendMessage, then per batch one ReceiveMessage and one DeleteMessageBatch, and a ChangeMessageVisibility per hold.
     const sqsRequests = orders.length + 2 * senderInvocations + backOffs;
     const gbSeconds = (fn: (typeof functions)[number]) => busy.busySeconds(fn.name) * (fn.memoryMb / 1024);

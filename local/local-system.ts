@@ -115,6 +115,10 @@ export class LocalSystem {
         apiPort,
         functionEnvironment: {
           WHATSAPP_BASE_URL: whatsapp.url,
+          // The senders pace to the simulated number's limit. Pacing compares clocks across senders,
+          // and on a sped-up cloud each worker's clock runs on in real time from its invocation, so
+          // they disagree by seconds: there, Meta's 130429 and the in-sender pauses are the only brake.
+          WHATSAPP_MESSAGES_PER_SECOND: (options.clockSpeed ?? 1) === 1 ? String(whatsapp.messagesPerSecond) : '0',
           SENDGRID_BASE_URL: sendGrid.url,
           PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,
           ...options.functionEnvironment,

@@ -5,6 +5,7 @@ import { CanonicalOrderSchema, type Channel } from '#shared/canonical-order';
 import { logger, metrics } from '#shared/observability';
 import type { ContactRecord, NotificationsTable, NotificationKey } from './adapters/notifications-table.ts';
 import type { SendGridSender } from './adapters/sendgrid-client.ts';
+import type { SendPacer } from './adapters/send-pacer.ts';
 import type { BrandWhatsAppNumbers, WhatsAppClient, WhatsAppSendResult } from './adapters/whatsapp-client.ts';
 import { planChannels, type Recipient } from './domain/channel-plan.ts';
 import { messageContext } from './domain/message-context.ts';
@@ -38,6 +39,8 @@ export interface SenderDependencies {
   readonly email: SendGridSender;
   readonly secrets: { require(name: string): Promise<string> };
   readonly numbers: Pick<BrandWhatsAppNumbers, 'of'>;
+  /** Turns on each business number's line, shared by all senders (adapters/send-pacer.ts). */
+  readonly pacer: Pick<SendPacer, 'takeTurn'>;
   readonly sendGridApiKeySecretName: string;
   readonly publicApiUrl: string;
 }
@@ -114,8 +117,9 @@ export class NotificationSender {
 
   private async sendWhatsApp(key: NotificationKey, brand: BrandConfig, recipient: Recipient, rendered: RenderedMessage, language: string, attempts: number): Promise<DeliveryOutcome | 'next'> {
     const sender = await this.deps.numbers.of(brand);
-    const send = async (name: string) => {
+    const send = async (name: string): Promise<WhatsAppSendResult | 'no_turn'> => {
       for (let pause = 1; ; pause++) {
+        if (!(await this.deps.pacer.takeTurn(sender.phoneNumberId))) return 'no_turn';
         const result = await this.deps.whatsapp.send(sender, recipient.address, { type: 'template', name, languageCode: rendered.whatsapp.languageCode, parameters: rendered.whatsapp.parameters });
         const throttled = result.outcome === 'refused' && handlingForWhatsAppError(result.code, result.httpStatus) === 'back_off';
         if (!throttled || pause > IN_SENDER_PAUSES) return result;
@@ -126,10 +130,12 @@ export class NotificationSender {
     };
     let template = rendered.whatsapp.name;
     let result = await send(template);
+    if (result === 'no_turn') return this.noTurn(key, attempts);
     if (result.outcome === 'refused' && handlingForWhatsAppError(result.code, result.httpStatus) === 'backup_template') {
       metrics.addMetric('WhatsAppBackupTemplateUsed', MetricUnit.Count, 1);
       template = rendered.whatsapp.backupName;
       result = await send(template);
+      if (result === 'no_turn') return this.noTurn(key, attempts);
       // The backup missing too is a catalog problem for humans; the customer gets email meanwhile.
       if (result.outcome === 'refused' && handlingForWhatsAppError(result.code, result.httpStatus) === 'backup_template') return this.refused(key, `132001 for ${rendered.whatsapp.name} and its backup`);
     }
@@ -185,6 +191,14 @@ export class NotificationSender {
       default:
         return this.refused(key, reason);
     }
+  }
+
+  /** The number's line is full for the next few seconds: back to the queue, as after Meta's 130429, without having asked Meta. */
+  private async noTurn(key: NotificationKey, attempts: number): Promise<DeliveryOutcome> {
+    const reason = 'no turn on the business number\'s line within the pacing horizon';
+    await this.deps.table.release(key, 'held', reason);
+    metrics.addMetric('SendsPacedBack', MetricUnit.Count, 1);
+    return { kind: 'hold', seconds: backOffSeconds(attempts), reason };
   }
 
   private async refused(key: NotificationKey, reason: string): Promise<'next'> {

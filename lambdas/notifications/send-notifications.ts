@@ -7,6 +7,7 @@ import { CachedSecrets } from '#shared/cached-secrets';
 import { requiredEnv } from '#shared/environment';
 import { flushMetrics, logger } from '#shared/observability';
 import { NotificationsTable } from './adapters/notifications-table.ts';
+import { SendPacer } from './adapters/send-pacer.ts';
 import { SendGridSender } from './adapters/sendgrid-client.ts';
 import { BrandWhatsAppNumbers, WhatsAppClient } from './adapters/whatsapp-client.ts';
 import { intentFor } from './domain/notification-intent.ts';
@@ -22,6 +23,7 @@ const sender = new NotificationSender({
   email: new SendGridSender(requiredEnv('SENDGRID_BASE_URL')),
   secrets,
   numbers: new BrandWhatsAppNumbers(secrets, requiredEnv('WHATSAPP_TOKEN_SECRET_PREFIX')),
+  pacer: new SendPacer(requiredEnv('NOTIFICATIONS_TABLE_NAME'), Number(requiredEnv('WHATSAPP_MESSAGES_PER_SECOND'))),
   sendGridApiKeySecretName: requiredEnv('SENDGRID_API_KEY_SECRET_NAME'),
   publicApiUrl: requiredEnv('PUBLIC_API_URL'),
 });

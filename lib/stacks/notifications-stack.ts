@@ -18,6 +18,8 @@ import { apiIdExportName, rawArchiveArnExportName } from './intake-stack.ts';
 
 /** Where the providers live; the local cloud points these at its simulators. */
 export const WHATSAPP_GRAPH_URL = 'https://graph.facebook.com';
+/** Meta's default Cloud API throughput per business number; raise it when Meta moves the numbers to a higher tier. */
+export const WHATSAPP_MESSAGES_PER_SECOND = 80;
 export const SENDGRID_API_URL = 'https://api.sendgrid.com';
 
 /** The lifecycle events a customer hears about, as the sender maps them (lambdas/notifications/domain/notification-intent.ts). */
@@ -85,13 +87,20 @@ export class NotificationsStack extends Stack {
       description: 'Sends each lifecycle moment to the customer once per channel (WhatsApp template or email), with fallback, opt-out and quiet hours',
       logRetentionDays: config.logRetentionDays,
       timeout: Duration.seconds(60),
-      environment: { ...shared, ...whatsappSide, ORDERS_TABLE_NAME: props.ordersTable.tableName, SENDGRID_BASE_URL: SENDGRID_API_URL, SENDGRID_API_KEY_SECRET_NAME: sendGridKey.secretName },
+      environment: {
+        ...shared,
+        ...whatsappSide,
+        ORDERS_TABLE_NAME: props.ordersTable.tableName,
+        SENDGRID_BASE_URL: SENDGRID_API_URL,
+        SENDGRID_API_KEY_SECRET_NAME: sendGridKey.secretName,
+        WHATSAPP_MESSAGES_PER_SECOND: String(WHATSAPP_MESSAGES_PER_SECOND),
+      },
     });
     this.notificationsTable.grantReadWriteData(sender.role);
     props.ordersTable.grant(sender.role, 'dynamodb:GetItem');
     for (const token of whatsappTokens) token.grantRead(sender.role);
     sendGridKey.grantRead(sender.role);
-    // Meta's default throughput is 80 messages/s per number; ten senders stay well inside it for all brands together.
+    // Ten senders share each number's line (SendPacer), so together they stay inside its throughput however many run.
     sender.function.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxConcurrency: 10, reportBatchItemFailures: true }));
 
     const archiveExport = rawArchiveArnExportName(config.name);

@@ -366,9 +366,10 @@ describe('Lambda functions', () => {
       expect(endpoint).toEqual({ 'Fn::GetAtt': [resourceAt(synth, 'AWS::ApiGatewayV2::Api', '/Intake/Api/Resource').logicalId, 'ApiEndpoint'] });
     });
 
-    it('SendNotifications reads the order from the orders table and sends through SendGrid with the SendGrid API key; no raw archive, no webhook secret', () => {
+    it('SendNotifications reads the order from the orders table, paces WhatsApp to Meta\'s default 80 messages/s per number, and sends through SendGrid with the SendGrid API key; no raw archive, no webhook secret', () => {
       const variables = variablesOf('SendNotifications');
-      expect(Object.keys(variables).sort()).toEqual([...COMMON_VARIABLES, ...SHARED_VARIABLES, 'ORDERS_TABLE_NAME', 'SENDGRID_BASE_URL', 'SENDGRID_API_KEY_SECRET_NAME'].sort());
+      expect(Object.keys(variables).sort()).toEqual([...COMMON_VARIABLES, ...SHARED_VARIABLES, 'ORDERS_TABLE_NAME', 'SENDGRID_BASE_URL', 'SENDGRID_API_KEY_SECRET_NAME', 'WHATSAPP_MESSAGES_PER_SECOND'].sort());
+      expect(variables.WHATSAPP_MESSAGES_PER_SECOND).toBe('80');
       expect(describeArn(synth, 'notifications', variables.ORDERS_TABLE_NAME)).toBe('dev/Orders/Orders/Table/Resource');
       expect(variables.SENDGRID_BASE_URL).toBe(SENDGRID_API_URL);
       expect(SENDGRID_API_URL).toBe('https://api.sendgrid.com');

@@ -86,6 +86,11 @@ export class WhatsAppSimulator {
   private accepted = 0;
   private readonly rejected: Record<string, number> = {};
 
+  /** The throughput each number is allowed, as Meta enforces it. */
+  get messagesPerSecond(): number {
+    return this.options.messagesPerSecond ?? META_DEFAULT_THROUGHPUT;
+  }
+
   private constructor(private readonly options: WhatsAppSimulatorOptions) {
     this.numbers = new Map(options.phoneNumbers.map((number) => [number.phoneNumberId, number]));
     this.templates = new ApprovedTemplates(options.templates);
