@@ -60,8 +60,9 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   const page = async (statusCode: number, state: AddressPageState, shown: CanonicalOrder = order) =>
     htmlReply(statusCode, await renderAddressPage(addressPageView(confirming.brand, shown, pending, state, requestedLanguage)));
 
-  const parsed = form ? AnswerSchema.safeParse(answerFromForm(form)) : undefined;
-  if (parsed && !parsed.success) return page(400, { kind: 'ask', problems: fieldProblems(parsed.error.issues), entered: answerFromForm(form!).address ?? {} });
+  const posted = form ? answerFromForm(form) : undefined;
+  const parsed = posted ? AnswerSchema.safeParse(posted) : undefined;
+  if (parsed && !parsed.success) return page(400, { kind: 'ask', problems: fieldProblems(parsed.error.issues), entered: posted?.address ?? {} });
   const json = parsed ? undefined : parseJsonBody(body, AnswerSchema, 'invalid_answer');
   if (json && !json.ok) return json.reply;
   const answer = parsed?.data ?? (json as { data: Answer }).data;

@@ -121,6 +121,19 @@ const dispatched = (order: { brand: string; orderId: string }, shipmentId = `S-$
     promisedBy: new Date(cloud.clock.now() + 72 * HOUR).toISOString(),
   });
 
+const delayed = (order: { brand: string; orderId: string }) =>
+  publish(EVENT_SOURCES.orders, 'Shipment Delayed', {
+    brand: order.brand,
+    orderId: order.orderId,
+    shipmentId: `S-${order.orderId}`,
+    warehouseId: 'IN-BLR-01',
+    stage: 'delivery',
+    dueBy: new Date(cloud.clock.now()).toISOString(),
+    awb: `AWB${order.orderId}`,
+    carrier: 'Delhivery',
+    trackingUrl: `https://www.delhivery.com/track/package/AWB${order.orderId}`,
+  });
+
 const whatsAppTo = (phone: string | undefined) => system.whatsapp.inbox(phone!);
 const templatesTo = (phone: string | undefined) => whatsAppTo(phone).map((message) => message.template?.name ?? `text`);
 const mailTo = (email: string | undefined) => system.sendGrid.mailbox(email!);
@@ -285,14 +298,7 @@ describe('customer notifications on the local cloud', () => {
     await fastForwardToIndianTime(22, 30);
     const order = await placeOrder();
     await dispatched(order);
-    await publish(EVENT_SOURCES.orders, 'Shipment Delayed', {
-      brand: BRAND,
-      orderId: order.orderId,
-      shipmentId: `S-${order.orderId}`,
-      warehouseId: 'IN-BLR-01',
-      stage: 'delivery',
-      dueBy: new Date(cloud.clock.now()).toISOString(),
-    });
+    await delayed(order);
     // The workflow marks the order delivered at dawn (the test plays it; the shipments here stay put).
     await dynamo.send(
       new UpdateItemCommand({
@@ -337,17 +343,7 @@ describe('customer notifications on the local cloud', () => {
     await dispatched(order);
     const month = new Date(cloud.clock.now()).toISOString().slice(0, 7);
     const [before] = await notifications.monthlyStats(month, [QUIET_BRAND]);
-    await publish(EVENT_SOURCES.orders, 'Shipment Delayed', {
-      brand: QUIET_BRAND,
-      orderId: order.orderId,
-      shipmentId: `S-${order.orderId}`,
-      warehouseId: 'IN-BLR-01',
-      stage: 'delivery',
-      dueBy: new Date(cloud.clock.now()).toISOString(),
-      awb: `AWB${order.orderId}`,
-      carrier: 'Delhivery',
-      trackingUrl: `https://www.delhivery.com/track/package/AWB${order.orderId}`,
-    });
+    await delayed(order);
     expect(templatesTo(order.phone)).toEqual(['order_confirmed_v1', 'order_dispatched_v1', 'order_delayed_v1']);
     expect(whatsAppTo(order.phone)[2]!.text).toContain('Delhivery');
     const [after] = await notifications.monthlyStats(month, [QUIET_BRAND]);
